@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
-const packages = ['control-plane', 'runtime', 'cli', 'sample-pods', 'tests', 'bench'];
+const packages = ['client', 'control-plane', 'runtime', 'cli', 'sample-pods', 'tests', 'bench'];
 const filters = process.argv.slice(2);
 
 function walk(dir, out) {
