@@ -25,6 +25,7 @@ test('a key added while processing is processed again afterwards, never concurre
 
 test('rate-limited requeue backs off and forget resets', async () => {
   const q = new WorkQueue({ baseDelayMs: 20 });
+  const keepAlive = setTimeout(() => {}, 5_000); // the queue's timers are unref'd
   q.addRateLimited('x');
   assert.equal(q.length, 0, 'delayed, not immediate');
   const t0 = Date.now();
@@ -33,5 +34,6 @@ test('rate-limited requeue backs off and forget resets', async () => {
   q.done('x');
   q.forget('x');
   q.shutdown();
+  clearTimeout(keepAlive);
   assert.equal(await q.get(), undefined);
 });
