@@ -5,3 +5,5 @@ export * from './informer.js';
 export * from './workqueue.js';
 export * from './controller.js';
 export * from './resources.js';
+export * from './quantity.js';
+export * from './events.js';
