@@ -7,3 +7,5 @@ export * from './controller.js';
 export * from './resources.js';
 export * from './quantity.js';
 export * from './events.js';
+export * from './labels.js';
+export * from './informer-factory.js';

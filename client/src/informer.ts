@@ -26,7 +26,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private abort = new AbortController();
   private stopped = false;
   private lastResourceVersion = '';
-  private synced!: Promise<void>;
+  private synced?: Promise<void>;
 
   constructor(
     private readonly client: KubeClient,
@@ -39,16 +39,18 @@ export class Informer<T extends KubeObject = KubeObject> {
     return this;
   }
 
-  /** Starts the loop; resolves once the first list is in the cache. */
+  /** Starts the loop (once; later calls share it); resolves once the first list is in the cache. */
   start(): Promise<void> {
+    if (this.synced) return this.synced;
     let resolveSynced!: () => void;
     let rejectSynced!: (e: unknown) => void;
     this.synced = new Promise<void>((res, rej) => {
       resolveSynced = res;
       rejectSynced = rej;
     });
+    const synced = this.synced;
     void this.run(resolveSynced, rejectSynced);
-    return this.synced;
+    return synced;
   }
 
   stop(): void {
