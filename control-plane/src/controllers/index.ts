@@ -1,0 +1,26 @@
+// The controller manager: every controller of the control plane, sharing one informer per type,
+// talking to the API server over HTTP only (never to the store), as kube-controller-manager does.
+
+import { InformerFactory, KubeClient } from '@wasmkube/client';
+import { REPLICATION_CONTROLLER, REPLICA_SET, ReplicaSetController } from './replication/replica-set.js';
+
+export interface RunningControllers {
+  stop(): Promise<void>;
+}
+
+export async function startControllers(apiUrl: string): Promise<RunningControllers> {
+  const client = new KubeClient(apiUrl, { userAgent: 'wasmkube-controller-manager/0.1' });
+  const factory = new InformerFactory(client);
+  const controllers = [
+    new ReplicaSetController(client, factory, REPLICATION_CONTROLLER),
+    new ReplicaSetController(client, factory, REPLICA_SET),
+  ];
+  await Promise.all(controllers.map((c) => c.start()));
+  return {
+    async stop() {
+      await Promise.all(controllers.map((c) => c.stop()));
+      factory.stop();
+      await client.close();
+    },
+  };
+}
