@@ -1,0 +1,263 @@
+// The real kubectl 1.32 against our control plane: the write paths (label, annotate, patch, scale,
+// delete, wait, create) and the errors kubectl users see. One control plane for the file.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestCluster, ok } from './harness/cluster.js';
+import { appsYaml, configMapYaml, namespaceYaml, podYaml, rcYaml } from './harness/manifests.js';
+import { parseTable, rowWhere } from './harness/table.js';
+import { until } from './harness/poll.js';
+
+let cluster: TestCluster;
+
+before(async () => {
+  cluster = await TestCluster.start('kubectl-write');
+});
+
+after(async () => {
+  await cluster?.close();
+});
+
+const jsonpath = async (resource: string, path: string, ...extra: string[]) =>
+  ok(await cluster.kubectl('get', resource, '-o', `jsonpath=${path}`, ...extra));
+
+test('label and annotate add, refuse to overwrite, and remove', async () => {
+  ok(await cluster.apply(podYaml('tagged')));
+  assert.equal(ok(await cluster.kubectl('label', 'pod', 'tagged', 'env=prod')), 'pod/tagged labeled\n');
+  assert.equal(await jsonpath('pod/tagged', '{.metadata.labels.env}'), 'prod');
+
+  const clash = await cluster.kubectl('label', 'pod', 'tagged', 'env=dev');
+  assert.equal(clash.code, 1);
+  assert.match(clash.stderr, /'env' already has a value \(prod\), and --overwrite is false/);
+  ok(await cluster.kubectl('label', 'pod', 'tagged', 'env=dev', '--overwrite'));
+  assert.equal(await jsonpath('pod/tagged', '{.metadata.labels.env}'), 'dev');
+
+  assert.equal(ok(await cluster.kubectl('label', 'pod', 'tagged', 'env-')), 'pod/tagged unlabeled\n');
+  assert.equal(await jsonpath('pod/tagged', '{.metadata.labels}'), '{"app":"tagged"}');
+
+  assert.equal(ok(await cluster.kubectl('annotate', 'pod', 'tagged', 'note=hello world')), 'pod/tagged annotated\n');
+  assert.equal(await jsonpath('pod/tagged', '{.metadata.annotations.note}'), 'hello world');
+  ok(await cluster.kubectl('annotate', 'pod', 'tagged', 'note-'));
+  assert.equal(await jsonpath('pod/tagged', '{.metadata.annotations.note}'), '');
+});
+
+test('patch: strategic merge by container name, merge patch, JSON patch, no-op', async () => {
+  const duo = podYaml('duo').replace(
+    '    - containerPort: 8080\n',
+    '    - containerPort: 8080\n  - name: side\n    image: registry.local/side:1\n',
+  );
+  ok(await cluster.apply(duo));
+
+  // Strategic merge: the containers list merges by name, so "main" survives and keeps its port.
+  const strategic = await cluster.kubectl(
+    'patch', 'pod', 'duo', '-p', '{"spec":{"containers":[{"name":"side","image":"registry.local/side:2"}]}}',
+  );
+  assert.equal(ok(strategic), 'pod/duo patched\n');
+  const pod = JSON.parse(ok(await cluster.kubectl('get', 'pod', 'duo', '-o', 'json')));
+  assert.deepEqual(
+    pod.spec.containers.map((c: any) => `${c.name}=${c.image}`),
+    ['main=registry.local/hello:1', 'side=registry.local/side:2'],
+  );
+  assert.equal(pod.spec.containers[0].ports[0].containerPort, 8080);
+
+  const merge = await cluster.kubectl('patch', 'pod', 'duo', '--type', 'merge', '-p', '{"metadata":{"labels":{"merged":"yes"}}}');
+  assert.equal(ok(merge), 'pod/duo patched\n');
+  assert.equal(await jsonpath('pod/duo', '{.metadata.labels}'), '{"app":"duo","merged":"yes"}');
+
+  const json = await cluster.kubectl(
+    'patch', 'pod', 'duo', '--type', 'json',
+    '-p', '[{"op":"replace","path":"/spec/containers/0/image","value":"registry.local/hello:3"},{"op":"remove","path":"/metadata/labels/merged"}]',
+  );
+  assert.equal(ok(json), 'pod/duo patched\n');
+  assert.equal(await jsonpath('pod/duo', '{.spec.containers[*].image}'), 'registry.local/hello:3 registry.local/side:2');
+  assert.equal(await jsonpath('pod/duo', '{.metadata.labels}'), '{"app":"duo"}');
+
+  const rv = await jsonpath('pod/duo', '{.metadata.resourceVersion}');
+  const noop = await cluster.kubectl('patch', 'pod', 'duo', '--type', 'merge', '-p', '{"metadata":{"labels":{"app":"duo"}}}');
+  assert.equal(ok(noop), 'pod/duo patched (no change)\n');
+  assert.equal(await jsonpath('pod/duo', '{.metadata.resourceVersion}'), rv, 'a no-op patch writes nothing');
+
+  const failedTest = await cluster.kubectl(
+    'patch', 'pod', 'duo', '--type', 'json', '-p', '[{"op":"test","path":"/metadata/labels/app","value":"other"}]',
+  );
+  assert.equal(failedTest.code, 1, failedTest.stdout);
+  assert.notEqual(failedTest.stderr, '');
+  assert.equal(await jsonpath('pod/duo', '{.metadata.resourceVersion}'), rv, 'a failed JSON patch test writes nothing');
+});
+
+test('scale rc, rs and deploy changes the desired replicas', async () => {
+  ok(await cluster.apply(rcYaml('web-rc')));
+  ok(await cluster.apply(appsYaml('ReplicaSet', 'web-rs')));
+  ok(await cluster.apply(appsYaml('Deployment', 'web-dep')));
+
+  assert.equal(ok(await cluster.kubectl('scale', 'rc', 'web-rc', '--replicas=3')), 'replicationcontroller/web-rc scaled\n');
+  assert.equal(ok(await cluster.kubectl('scale', 'rs', 'web-rs', '--replicas=4')), 'replicaset.apps/web-rs scaled\n');
+  assert.equal(ok(await cluster.kubectl('scale', 'deploy', 'web-dep', '--replicas=5')), 'deployment.apps/web-dep scaled\n');
+
+  const rc = parseTable(ok(await cluster.kubectl('get', 'rc', 'web-rc')));
+  assert.deepEqual(rc.header, ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
+  assert.equal(rowWhere(rc, 'NAME', 'web-rc')!.DESIRED, '3');
+  const rs = parseTable(ok(await cluster.kubectl('get', 'rs', 'web-rs')));
+  assert.deepEqual(rs.header, ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
+  assert.equal(rowWhere(rs, 'NAME', 'web-rs')!.DESIRED, '4');
+  const dep = parseTable(ok(await cluster.kubectl('get', 'deploy', 'web-dep')));
+  assert.deepEqual(dep.header, ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
+  assert.equal(rowWhere(dep, 'NAME', 'web-dep')!.READY, '0/5');
+  assert.equal(await jsonpath('deploy/web-dep', '{.spec.replicas}'), '5');
+
+  // --current-replicas reads the Scale and PUTs it back (sent without a Content-Type).
+  const guarded = await cluster.kubectl('scale', 'rc', 'web-rc', '--current-replicas=3', '--replicas=2');
+  assert.equal(ok(guarded), 'replicationcontroller/web-rc scaled\n');
+  assert.equal(await jsonpath('rc/web-rc', '{.spec.replicas}'), '2');
+
+  const scale = await cluster.api.get('/apis/apps/v1/namespaces/default/deployments/web-dep/scale');
+  assert.equal(scale.status, 200);
+  assert.equal(scale.body.kind, 'Scale');
+  assert.equal(scale.body.apiVersion, 'autoscaling/v1');
+  assert.equal(scale.body.spec.replicas, 5);
+});
+
+test('get all lists pods and the workload kinds', async () => {
+  const out = ok(await cluster.kubectl('get', 'all'));
+  assert.match(out, /^pod\/tagged\s+0\/1\s+Pending\s+0\s+\d+s$/m);
+  assert.match(out, /^replicationcontroller\/web-rc\s+2\s+/m);
+  assert.match(out, /^deployment\.apps\/web-dep\s+0\/5\s+/m);
+  assert.match(out, /^replicaset\.apps\/web-rs\s+4\s+/m);
+});
+
+test('delete an unbound pod and a ConfigMap (kubectl waits for the deletion)', async () => {
+  ok(await cluster.apply(podYaml('gone')));
+  ok(await cluster.apply(configMapYaml('cfg')));
+  assert.equal(ok(await cluster.kubectl('delete', 'pod', 'gone')), 'pod "gone" deleted\n');
+  assert.equal((await cluster.kubectl('get', 'pod', 'gone')).stderr, 'Error from server (NotFound): pods "gone" not found\n');
+  assert.equal(ok(await cluster.kubectl('delete', 'configmap', 'cfg')), 'configmap "cfg" deleted\n');
+  assert.equal((await cluster.kubectl('get', 'cm', 'cfg')).stderr, 'Error from server (NotFound): configmaps "cfg" not found\n');
+  const again = await cluster.kubectl('delete', 'pod', 'gone');
+  assert.equal(again.code, 1);
+  assert.equal(again.stderr, 'Error from server (NotFound): pods "gone" not found\n');
+});
+
+test('delete waits for a finalizer to be removed (graceful deletion)', async () => {
+  ok(await cluster.apply(podYaml('held').replace('  labels:\n', '  finalizers:\n  - e2e.wasmkube.dev/hold\n  labels:\n')));
+  const deleting = cluster.spawn('delete', 'pod', 'held', '--timeout=30s');
+  const pod = await until(
+    async () => {
+      const res = await cluster.api.get('/api/v1/namespaces/default/pods/held');
+      return res.body?.metadata?.deletionTimestamp ? res.body : undefined;
+    },
+    { what: 'deletionTimestamp on pod/held' },
+  );
+  assert.deepEqual(pod.metadata.finalizers, ['e2e.wasmkube.dev/hold']);
+  const released = await cluster.api.mergePatch('/api/v1/namespaces/default/pods/held', { metadata: { finalizers: null } });
+  assert.equal(released.status, 200, JSON.stringify(released.body));
+  assert.equal(await deleting.exited, 0, deleting.stderr);
+  assert.equal(deleting.stdout, 'pod "held" deleted');
+  assert.equal((await cluster.api.get('/api/v1/namespaces/default/pods/held')).status, 404);
+});
+
+test('delete -f removes every object in the file', async () => {
+  const file = await cluster.manifest(`${podYaml('pf')}---\n${configMapYaml('cf')}`, 'both.yaml');
+  assert.equal(ok(await cluster.kubectl('apply', '-f', file)), 'pod/pf created\nconfigmap/cf created\n');
+  assert.equal(ok(await cluster.kubectl('delete', '-f', file)), 'pod "pf" deleted\nconfigmap "cf" deleted\n');
+  assert.equal((await cluster.api.get('/api/v1/namespaces/default/pods/pf')).status, 404);
+  assert.equal((await cluster.api.get('/api/v1/namespaces/default/configmaps/cf')).status, 404);
+});
+
+test('wait --for=condition=Ready returns once the pod status says Ready', async () => {
+  ok(await cluster.apply(podYaml('ready')));
+  // -v=6 logs each request as it completes: seeing the watch logged proves kubectl is waiting on the
+  // watch stream, so the condition arrives as a MODIFIED event rather than in the initial list.
+  const waiting = cluster.spawn('wait', '--for=condition=Ready', 'pod/ready', '--timeout=30s', '-v=6');
+  await waiting.waitFor((lines) => lines.some((l) => /GET http:\S+pods\?\S*watch=true\S* 200 OK/.test(l)), {
+    stream: 'stderr',
+    what: 'the watch request',
+  });
+  const now = new Date().toISOString();
+  const status = await cluster.api.mergePatch('/api/v1/namespaces/default/pods/ready/status', {
+    status: { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] },
+  });
+  assert.equal(status.status, 200, JSON.stringify(status.body));
+  assert.equal(await waiting.exited, 0, waiting.stderr);
+  assert.equal(waiting.stdout, 'pod/ready condition met');
+  // Already Ready: returns at once from the initial list.
+  assert.equal(ok(await cluster.kubectl('wait', '--for=condition=Ready', 'pod/ready', '--timeout=10s')), 'pod/ready condition met\n');
+});
+
+test('create -f twice: the second is AlreadyExists', async () => {
+  const file = await cluster.manifest(podYaml('dup'), 'dup.yaml');
+  assert.equal(ok(await cluster.kubectl('create', '-f', file)), 'pod/dup created\n');
+  const second = await cluster.kubectl('create', '-f', file);
+  assert.equal(second.code, 1);
+  assert.equal(second.stderr, `Error from server (AlreadyExists): error when creating "${file}": pods "dup" already exists\n`);
+});
+
+test('an invalid manifest is rejected with its causes', async () => {
+  const file = await cluster.manifest(
+    ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: Bad_Name', 'spec:', '  containers:', '  - name: main', ''].join('\n'),
+    'bad.yaml',
+  );
+  const res = await cluster.kubectl('create', '-f', file);
+  assert.equal(res.code, 1);
+  const lines = res.stderr.trimEnd().split('\n');
+  assert.equal(lines[0], 'The Pod "Bad_Name" is invalid: ');
+  assert.ok(lines.some((l) => l.startsWith('* metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of')), res.stderr);
+  assert.ok(lines.includes('* spec.containers[0].image: Required value'), res.stderr);
+  assert.equal((await cluster.kubectl('apply', '-f', file)).code, 1);
+});
+
+test('an unknown field is rejected under strict field validation', async () => {
+  const file = await cluster.manifest(podYaml('typo').replace('    image:', '    imagee: x\n    image:'), 'typo.yaml');
+  const res = await cluster.kubectl('create', '-f', file);
+  assert.equal(res.code, 1);
+  assert.match(res.stderr, /^Error from server \(BadRequest\): error when creating ".*typo\.yaml": /);
+  assert.match(res.stderr, /unknown field "spec\.containers\[0\]\.imagee"/);
+  assert.equal((await cluster.api.get('/api/v1/namespaces/default/pods/typo')).status, 404);
+});
+
+test('create deployment (protobuf body) either works or says what to do instead', async () => {
+  const res = await cluster.kubectl('create', 'deployment', 'made', '--image=registry.local/hello:1');
+  if (res.code === 0) {
+    assert.equal(res.stdout, 'deployment.apps/made created\n');
+    assert.equal(await jsonpath('deploy/made', '{.spec.template.spec.containers[0].image}'), 'registry.local/hello:1');
+  } else {
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /^error: failed to create deployment: /);
+    assert.match(res.stderr, /protobuf/i);
+    assert.match(res.stderr, /kubectl (create -f|apply)/);
+  }
+});
+
+test('namespaces: the defaults exist; create one, fill it, delete it', async () => {
+  const initial = parseTable(ok(await cluster.kubectl('get', 'namespaces')));
+  assert.deepEqual(initial.header, ['NAME', 'STATUS', 'AGE']);
+  for (const ns of ['default', 'kube-node-lease', 'kube-public', 'kube-system']) {
+    assert.equal(rowWhere(initial, 'NAME', ns)?.STATUS, 'Active', ns);
+  }
+
+  assert.equal(ok(await cluster.apply(namespaceYaml('team-a'))), 'namespace/team-a created\n');
+  assert.equal(ok(await cluster.apply(podYaml('member'), '-n', 'team-a')), 'pod/member created\n');
+  assert.equal(ok(await cluster.apply(configMapYaml('member-cfg'), '-n', 'team-a')), 'configmap/member-cfg created\n');
+  assert.deepEqual(parseTable(ok(await cluster.kubectl('get', 'pods', '-n', 'team-a'))).rows.map((r) => r[0]), ['member']);
+  assert.match(ok(await cluster.kubectl('get', 'pods', '-A')), /^team-a\s+member\s+0\/1\s+Pending/m);
+  assert.equal((await cluster.kubectl('get', 'pod', 'member')).code, 1, 'not visible from the default namespace');
+
+  // Creating into a namespace that does not exist is refused (NamespaceLifecycle admission).
+  const ghost = await cluster.apply(podYaml('lost'), '-n', 'ghost');
+  assert.equal(ghost.code, 1);
+  assert.match(ghost.stderr, /Error from server \(NotFound\): .*namespaces "ghost" not found/);
+
+  assert.equal(ok(await cluster.kubectl('delete', 'namespace', 'team-a', '--wait=false')), 'namespace "team-a" deleted\n');
+  // Kubernetes marks the namespace Terminating; its contents go when the namespace controller empties it.
+  // Either way nothing new may be created in it.
+  const ns = await cluster.api.get('/api/v1/namespaces/team-a');
+  if (ns.status === 200) {
+    assert.equal(ns.body.status.phase, 'Terminating');
+    assert.ok(ns.body.metadata.deletionTimestamp);
+    const late = await cluster.apply(podYaml('late'), '-n', 'team-a');
+    assert.equal(late.code, 1);
+    assert.match(late.stderr, /Error from server \(Forbidden\): .*unable to create new content in namespace team-a because it is being terminated/);
+  } else {
+    assert.equal(ns.status, 404);
+    const left = await cluster.kubectl('get', 'pods,configmaps', '-n', 'team-a', '-o', 'name');
+    assert.equal(left.stdout, '', 'a deleted namespace leaves no objects behind');
+  }
+});
