@@ -1,0 +1,3 @@
+export * from './reference.js';
+export * from './image-store.js';
+export * from './puller.js';
