@@ -1,0 +1,162 @@
+// API benchmark: pod create throughput through the HTTP API and watch delivery latency, printed beside
+// raw LevelDB synced put throughput measured in the same run.
+//
+//   node bench/dist/api-bench.js            (or through run-all.js)
+//
+// The control plane runs in a child process (as it would for real clients); this process generates the
+// load with an undici Pool and reads one watch stream. Goal on a 2-core machine: >= 5,000 creates/s and
+// >= 30% of the raw synced put rate.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Pool, request } from 'undici';
+import { measureRawLevel, type RawLevelResult } from './api-raw-level.js';
+import { createLoad, latency, openWatch, type Latency } from './api-load.js';
+import { fmtMs, fmtPct, fmtRate } from './api-stats.js';
+
+const CHILD = fileURLToPath(new URL('./api-control-plane-child.js', import.meta.url));
+const POD_PATH = '/api/v1/namespaces/default/pods';
+
+export interface ApiBenchOptions {
+  /** Concurrent connections for the throughput run. */
+  connections?: number;
+  maxCreates?: number;
+  maxMs?: number;
+}
+
+export interface ApiBenchResult {
+  raw: RawLevelResult;
+  createsPerSec: number;
+  creates: number;
+  errors: number;
+  /** Watch delivery during the saturated run. */
+  loadedAckToEvent: Latency;
+  /** Watch delivery at light load (4 concurrent creates). */
+  lightAckToEvent: Latency;
+  lightSendToEvent: Latency;
+  ratioToSequential: number;
+  ratioToBatched: number;
+}
+
+async function startChild(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [CHILD, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('control plane did not start within 30 s')), 30_000);
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+      out += s;
+      if (out.includes('\n')) {
+        clearTimeout(timer);
+        resolve(JSON.parse(out.slice(0, out.indexOf('\n'))).url);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`control plane exited (${code}) before listening`));
+    });
+  });
+  return { url, child };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function listRevision(url: string): Promise<string> {
+  // An empty list of another resource carries the current store revision without transferring pods.
+  const res = await request(`${url}/api/v1/namespaces/default/configmaps`);
+  const body = (await res.body.json()) as { metadata: { resourceVersion: string } };
+  return body.metadata.resourceVersion;
+}
+
+export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBenchResult> {
+  const connections = options.connections ?? 64;
+  const maxCreates = options.maxCreates ?? 20_000;
+  const maxMs = options.maxMs ?? 10_000;
+
+  console.log('api-bench: raw LevelDB synced puts (level 10, same machine, same run)...');
+  const raw = await measureRawLevel();
+
+  const dir = await mkdtemp(join(tmpdir(), 'wasmkube-bench-api-'));
+  const { url, child } = await startChild(join(dir, 'data'));
+  const pool = new Pool(url, { connections });
+  try {
+    // Warm up (JIT, LevelDB files, connections) before measuring.
+    await createLoad(pool, { concurrency: connections, maxOps: 2_000, maxMs: 5_000, prefix: 'warm' });
+
+    console.log(`api-bench: watch latency at light load (4 concurrent creates)...`);
+    const lightWatch = await openWatch(url, POD_PATH, await listRevision(url));
+    const light = await createLoad(pool, { concurrency: 4, maxOps: 2_000, maxMs: 4_000, prefix: 'light' });
+    await waitForEvents(lightWatch.receivedAt, light.ackedAt);
+    await lightWatch.close();
+
+    console.log(`api-bench: create throughput (${connections} connections, up to ${maxCreates} creates or ${maxMs / 1000} s)...`);
+    const loadWatch = await openWatch(url, POD_PATH, await listRevision(url));
+    const load = await createLoad(pool, { concurrency: connections, maxOps: maxCreates, maxMs, prefix: 'load' });
+    await waitForEvents(loadWatch.receivedAt, load.ackedAt);
+    await loadWatch.close();
+
+    const createsPerSec = load.acks / (load.elapsedMs / 1000);
+    const result: ApiBenchResult = {
+      raw,
+      createsPerSec,
+      creates: load.acks,
+      errors: load.errors + light.errors,
+      loadedAckToEvent: latency(load.ackedAt, load.ackedAt, loadWatch.receivedAt),
+      lightAckToEvent: latency(light.ackedAt, light.ackedAt, lightWatch.receivedAt),
+      lightSendToEvent: latency(light.sentAt, light.ackedAt, lightWatch.receivedAt),
+      ratioToSequential: createsPerSec / raw.sequentialPutsPerSec,
+      ratioToBatched: createsPerSec / raw.batchedPutsPerSec,
+    };
+    print(result, load.firstError ?? light.firstError);
+    return result;
+  } finally {
+    await pool.close();
+    await stopChild(child);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Gives the watch a bounded moment to deliver the tail of the run; undelivered events count as missing. */
+async function waitForEvents(received: Map<string, number>, acked: Map<string, number>): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline && [...acked.keys()].some((n) => !received.has(n))) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function print(r: ApiBenchResult, firstError?: string): void {
+  const lat = (l: Latency) =>
+    `p50 ${fmtMs(l.p50)}  p99 ${fmtMs(l.p99)}  max ${fmtMs(l.max)}  (${l.samples} events${l.missing ? `, ${l.missing} MISSING` : ''})`;
+  const rows: Array<[string, string]> = [
+    ['raw LevelDB put, sync, one at a time', fmtRate(r.raw.sequentialPutsPerSec)],
+    [`raw LevelDB batch of ${r.raw.batchSize}, sync`, fmtRate(r.raw.batchedPutsPerSec)],
+    ['API POST pods (64 connections)', `${fmtRate(r.createsPerSec)}  (${r.creates} created, ${r.errors} errors)`],
+    ['API creates/s ÷ raw sequential synced puts/s', fmtPct(r.ratioToSequential)],
+    ['API creates/s ÷ raw batched synced puts/s', fmtPct(r.ratioToBatched)],
+    ['watch delivery, ack → event, light load', lat(r.lightAckToEvent)],
+    ['watch delivery, send → event, light load', lat(r.lightSendToEvent)],
+    ['watch delivery, ack → event, saturated', lat(r.loadedAckToEvent)],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log('\n== API benchmark ==');
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  const goalRate = r.createsPerSec >= 5_000;
+  const goalRatio = r.ratioToBatched >= 0.3;
+  console.log(
+    `goal >= 5,000 creates/s: ${goalRate ? 'met' : 'NOT met'}; goal >= 30% of raw batched synced puts: ${goalRatio ? 'met' : 'NOT met'}` +
+      ` (of sequential synced puts: ${r.ratioToSequential >= 0.3 ? 'met' : 'NOT met'})`,
+  );
+  if (firstError) console.log(`first error: ${firstError}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runApiBench();
+}
