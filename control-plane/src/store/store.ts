@@ -6,6 +6,11 @@
 //
 // One global revision counts every write. Each successful create, update or delete bumps it by
 // one and the change is recorded in the event history that watches replay from.
+//
+// Values the store hands out (get, list, watch events, write results) are deeply frozen and shared
+// between all readers: copy them (structuredClone) before changing them. Values passed in are
+// copied, so a caller may keep changing its own object. Reads, lists and watches see only durable
+// (acknowledged) writes.
 
 export type JsonObject = Record<string, unknown>;
 
@@ -40,7 +45,10 @@ export interface Watch {
 }
 
 export interface WatchOptions {
-  /** Deliver every change with revision > fromRevision, in order. 0 = only changes after now. */
+  /**
+   * Deliver every change with revision > fromRevision, in revision order, asynchronously and only
+   * once durable. 0 = only changes after now (after currentRevision() at the time of the call).
+   */
   fromRevision: number;
   onEvent: (event: WatchEvent) => void;
   /** Called once when the watch ends abnormally (store closed, consumer too slow). */

@@ -1,0 +1,2 @@
+export * from './store/store.js';
+export { openLevelStore } from './store/leveldb-store.js';
