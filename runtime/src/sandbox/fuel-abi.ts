@@ -15,3 +15,13 @@
 export const FUEL_IMPORT_MODULE = 'wasmkube';
 export const FUEL_IMPORT_NAME = 'out_of_fuel';
 export const FUEL_GLOBAL_EXPORT = 'wasmkube_fuel';
+
+// Added by the engine (names are part of the contract too):
+//  - a module that had a start section, instrumented with metering, exports that function as
+//    "wasmkube_start" instead: the host sets the fuel grant, then calls it once right after
+//    instantiation (before _start / _initialize), as the start section would have done;
+//  - with a memory limit, the module exports a mutable i32 global "wasmkube_grow_failed" that
+//    memory.grow sets to 1 when it fails: a guest that traps or aborts while it is 1 ran out of
+//    memory (report OOMKilled, exit code 137).
+export const START_EXPORT = 'wasmkube_start';
+export const GROW_FAILED_EXPORT = 'wasmkube_grow_failed';
