@@ -1,0 +1,94 @@
+// The API server process part: hono app on a node:http server (@hono/node-server), the system
+// namespaces ensured at start, the namespace clean-up loop, and a close() that ends open watches.
+
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Store } from './store/store.js';
+import { loadModules } from './api/modules.js';
+import { ObjectService } from './api/objects.js';
+import { ensureSystemNamespaces, NamespaceCleaner } from './api/namespaces.js';
+import { buildApp } from './api/router.js';
+import type { WatchRegistry } from './api/watch.js';
+import type { NodeProxy } from './api/node-proxy.js';
+import { noNodeProxy } from './api/node-proxy.js';
+
+export interface ApiServerOptions {
+  store: Store;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 = an ephemeral port. */
+  port?: number;
+  /** How often a watch with allowWatchBookmarks=true gets a BOOKMARK (default 10 s). */
+  bookmarkIntervalMs?: number;
+  /** Who answers log/exec/attach/portforward/proxy; default: a 503 Status. */
+  nodeProxy?: NodeProxy;
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  host: string;
+  /** The underlying node:http server (for upgrade handlers added later). */
+  server: Server;
+  /** Stops listening and ends every open connection and watch. Does not close the store. */
+  close(): Promise<void>;
+}
+
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const modules = await loadModules();
+  let cleaner: NamespaceCleaner | undefined;
+  const svc = new ObjectService(opts.store, modules, { onNamespaceTerminating: (name) => cleaner?.start(name) });
+  cleaner = new NamespaceCleaner(svc);
+  await ensureSystemNamespaces(svc);
+  await cleaner.resume();
+
+  const watches: WatchRegistry = new Set();
+  const nodeProxy = opts.nodeProxy ?? noNodeProxy;
+  let address = `${host}:${opts.port ?? 0}`;
+  const app = buildApp({
+    svc,
+    modules,
+    watches,
+    nodeProxy,
+    bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000,
+    serverAddress: () => address,
+  });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  server.on('upgrade', (req, socket, head) => {
+    if (nodeProxy.upgrade) nodeProxy.upgrade(req, socket, head);
+    else noNodeProxy.upgrade!(req, socket, head);
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${address}`,
+    port,
+    host,
+    server,
+    close() {
+      closing ??= (async () => {
+        cleaner?.stop();
+        for (const end of [...watches]) end();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return closing;
+    },
+  };
+}
