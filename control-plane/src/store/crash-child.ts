@@ -1,4 +1,5 @@
-// Child process of crash.test.ts: opens the store at argv[2] and writes until it is killed.
+// Child process of crash.test.ts: opens the store at argv[2] (history limit argv[3]) and writes
+// until it is killed.
 // 16 concurrent writers each own 10 keys and create, then update them over and over; after each
 // acknowledged write it prints "<key> <revision> <seq>" (seq grows with every write of a writer).
 // A line on stdout therefore proves the write was acknowledged before the SIGKILL.
@@ -9,7 +10,7 @@ const WRITERS = 16;
 const KEYS_PER_WRITER = 10;
 const MAX_WRITES_PER_WRITER = 100_000; // the parent kills us long before
 
-const store = await openLevelStore(process.argv[2], { historyLimit: 1_000_000_000 });
+const store = await openLevelStore(process.argv[2], { historyLimit: Number(process.argv[3]) });
 process.stdout.write('READY\n');
 
 async function writer(w: number): Promise<void> {

@@ -1,6 +1,7 @@
 // The store survives kill -9: a child process writes concurrently and prints every acknowledged
 // write; we SIGKILL it mid-loop, then check on disk and through the store that every acknowledged
-// write is there and that revision, data and event history agree with no gaps.
+// write is there and that revision, data and event history agree with no gaps — once with the
+// whole history kept, once with a small window compacted in the same batches as the writes.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Level } from 'level';
 import { openLevelStore } from './leveldb-store.js';
+import type { KeyValue } from './store.js';
 import {
   DATA_END,
   DATA_PREFIX,
@@ -29,8 +31,8 @@ interface Ack {
 }
 
 /** Runs the child until it has acknowledged ACKS_BEFORE_KILL writes, then SIGKILLs it. */
-async function writeAndKill(dir: string): Promise<Map<string, Ack>> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./crash-child.js', import.meta.url)), dir], {
+async function writeAndKill(dir: string, historyLimit: number): Promise<Map<string, Ack>> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./crash-child.js', import.meta.url)), dir, String(historyLimit)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const acks = new Map<string, Ack>();
@@ -56,41 +58,42 @@ async function writeAndKill(dir: string): Promise<Map<string, Ack>> {
   return acks;
 }
 
-test('every acknowledged write survives SIGKILL; revision, data and history agree', { timeout: 60_000 }, async (t) => {
-  const dir = tempDir(t);
-  const acks = await writeAndKill(dir);
+/** Checks on disk and through the store what the store promises after the crash. */
+async function verify(t: { diagnostic: (s: string) => void; after: (fn: () => unknown) => void }, dir: string, acks: Map<string, Ack>) {
   const highestAck = Math.max(...[...acks.values()].map((a) => a.rev));
 
-  // On disk: the history from 1 to m:revision has no gap, and replaying it gives exactly the data.
+  // On disk: the history from compacted+1 to m:revision has no gap, and nothing older is left.
   const raw = new Level<string, string>(dir, { valueEncoding: 'utf8' });
   await raw.open();
   const revision = Number(await raw.get(META_REVISION));
-  assert.equal(await raw.get(META_COMPACTED), undefined, 'the child never compacts');
-  const replayed = new Map<string, unknown>();
-  let expect = 1;
+  const compacted = Number((await raw.get(META_COMPACTED)) ?? 0);
+  const replayed = new Map<string, KeyValue | undefined>();
+  let expect = compacted + 1;
   for await (const [k, v] of raw.iterator({ gte: EVENT_PREFIX, lt: EVENT_END })) {
-    assert.equal(revisionOfEventKey(k), expect, 'event history has no gaps');
+    assert.equal(revisionOfEventKey(k), expect, 'event history has no gaps and nothing below the compacted mark');
     const ev = decodeEvent(v);
     assert.equal(ev.kv.modRevision, expect);
-    if (ev.type === 'DELETED') replayed.delete(ev.kv.key);
-    else replayed.set(ev.kv.key, ev.kv);
+    replayed.set(ev.kv.key, ev.type === 'DELETED' ? undefined : ev.kv);
     expect++;
   }
-  assert.equal(expect - 1, revision, 'the persisted revision equals the number of events');
-  const data = new Map<string, unknown>();
+  assert.equal(expect - 1, revision, 'the persisted revision is the last event');
+  const data = new Map<string, KeyValue>();
   for await (const [k, v] of raw.iterator({ gt: DATA_PREFIX, lt: DATA_END })) {
     const key = k.slice(DATA_PREFIX.length);
     data.set(key, decodeData(key, v));
   }
-  assert.deepEqual(data, replayed, 'the data is exactly the replayed history');
   await raw.close();
+  // Every key written inside the window is exactly what its last event says; every other key was
+  // last written before the window.
+  for (const [key, last] of replayed) assert.deepEqual(data.get(key), last, `${key} agrees with its last event`);
+  for (const [key, kv] of data) if (!replayed.has(key)) assert.ok(kv.modRevision <= compacted, `${key} outside window`);
 
   // Through the store: every acknowledged write is there with its value (or a later one).
   const store = await openLevelStore(dir);
   t.after(() => store.close());
   assert.equal(store.currentRevision(), revision);
   assert.ok(revision >= highestAck, `revision ${revision} >= highest acknowledged ${highestAck}`);
-  t.diagnostic(`acknowledged ${acks.size} keys, highest ack ${highestAck}, revision on disk ${revision}`);
+  t.diagnostic(`acknowledged ${acks.size} keys, highest ack ${highestAck}, revision on disk ${revision}, compacted ${compacted}`);
   for (const [key, ack] of acks) {
     const kv = await store.get(key);
     assert.ok(kv, `acknowledged key ${key} is present`);
@@ -101,4 +104,17 @@ test('every acknowledged write survives SIGKILL; revision, data and history agre
   // And the store keeps counting from there.
   const next = await store.create('/after/crash', {});
   assert.equal(next.modRevision, revision + 1);
+  return { revision, compacted };
+}
+
+test('every acknowledged write survives SIGKILL; revision, data and full history agree', { timeout: 60_000 }, async (t) => {
+  const dir = tempDir(t);
+  const { compacted } = await verify(t, dir, await writeAndKill(dir, 1_000_000_000));
+  assert.equal(compacted, 0, 'the whole history is on disk');
+});
+
+test('SIGKILL while the history window is being compacted in every batch', { timeout: 60_000 }, async (t) => {
+  const dir = tempDir(t);
+  const { revision, compacted } = await verify(t, dir, await writeAndKill(dir, 500));
+  assert.equal(revision - compacted, 500, 'the window is exactly the history limit');
 });
