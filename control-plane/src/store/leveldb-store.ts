@@ -225,6 +225,9 @@ class LevelStore implements Store {
   close(): Promise<void> {
     this.closing ??= (async () => {
       while (this.flushing) await this.flushing;
+      // Watchers get every acknowledged event before they hear that the store closed. Each turn
+      // moves every watcher forward (or ends it), so this loop ends.
+      while (this.hub.behind()) await new Promise<void>((r) => setImmediate(r));
       this.hub.failAll(new StoreError('Closed', 'store closed'));
       await this.db.close();
     })();

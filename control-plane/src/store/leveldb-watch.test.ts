@@ -202,9 +202,12 @@ test('closing the store ends watches with Closed; a throwing handler ends only i
   await good.waitFor(2);
   assert.match(thrower.errors[0]?.message ?? '', /boom/);
   bad.close();
+  const last = store.create('/e/c', {}); // not yet durable when close() is called
   await store.close();
+  assert.equal((await last).modRevision, 3);
   const err = await good.waitForError();
   assert.equal(err.code, 'Closed');
+  assert.deepEqual(revisions(good.events), [1, 2, 3], 'every acknowledged event arrives before Closed');
   thrower.watch.close();
   t.diagnostic('closed');
 });

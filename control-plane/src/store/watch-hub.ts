@@ -59,6 +59,12 @@ export class WatchHub {
     for (const w of this.watchers) this.schedule(w);
   }
 
+  /** True while some watcher has not yet been handed every committed event. */
+  behind(): boolean {
+    for (const w of this.watchers) if (w.cursor < this.ring.last) return true;
+    return false;
+  }
+
   /** End every watch (store closed). */
   failAll(err: StoreError): void {
     for (const w of [...this.watchers]) w.fail(err);
