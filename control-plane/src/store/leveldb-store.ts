@@ -53,7 +53,7 @@ export const DEFAULT_HISTORY_LIMIT = 10_000;
 const MAX_UPDATE_ATTEMPTS = 1000;
 
 type Db = Level<string, string>;
-type BatchOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
+type ChainedBatch = ReturnType<Db['batch']>;
 
 interface PendingWrite {
   type: WatchEventType;
@@ -282,7 +282,7 @@ class LevelStore implements Store {
         const last = batch[batch.length - 1].kv.modRevision;
         const compacted = Math.max(this.ring.compacted, last - this.historyLimit);
         try {
-          await this.db.batch(this.batchOps(batch, last, compacted), { sync: true });
+          await this.writeBatch(batch, last, compacted);
         } catch (err) {
           this.breakStore(batch, err);
           return;
@@ -294,27 +294,35 @@ class LevelStore implements Store {
     }
   }
 
-  private batchOps(batch: PendingWrite[], last: number, compacted: number): BatchOp[] {
-    const ops: BatchOp[] = [];
-    for (const w of batch) {
-      const { key, createRevision: c, modRevision: m } = w.kv;
-      if (w.type === 'DELETED') {
-        ops.push({ type: 'del', key: dataKey(key) });
-        ops.push({ type: 'put', key: eventKey(m), value: encodeEvent('DELETED', key, c, m, w.json, w.prev?.modRevision) });
-      } else {
-        ops.push({ type: 'put', key: dataKey(key), value: encodeData(c, m, w.json) });
-        const prevJson = w.prev ? JSON.stringify(w.prev.value) : undefined;
-        ops.push({ type: 'put', key: eventKey(m), value: encodeEvent(w.type, key, c, m, w.json, w.prev?.modRevision, prevJson) });
+  /** One synced LevelDB batch: data, events and the revision (plus compaction) together. */
+  private async writeBatch(batch: PendingWrite[], last: number, compacted: number): Promise<void> {
+    // A chained batch costs the main thread about half of what an array batch does (no per-op
+    // option cloning in abstract-level).
+    const b: ChainedBatch = this.db.batch();
+    try {
+      for (const w of batch) {
+        const { key, createRevision: c, modRevision: m } = w.kv;
+        if (w.type === 'DELETED') {
+          b.del(dataKey(key));
+          b.put(eventKey(m), encodeEvent('DELETED', key, c, m, w.json, w.prev?.modRevision));
+        } else {
+          b.put(dataKey(key), encodeData(c, m, w.json));
+          const prevJson = w.prev ? JSON.stringify(w.prev.value) : undefined;
+          b.put(eventKey(m), encodeEvent(w.type, key, c, m, w.json, w.prev?.modRevision, prevJson));
+        }
       }
+      b.put(META_REVISION, String(last));
+      if (compacted > this.ring.compacted) {
+        // After the puts: when the history limit is smaller than the batch, events of this very
+        // batch are compacted at once.
+        for (let r = this.ring.compacted + 1; r <= compacted; r++) b.del(eventKey(r));
+        b.put(META_COMPACTED, String(compacted));
+      }
+    } catch (err) {
+      await b.close();
+      throw err;
     }
-    ops.push({ type: 'put', key: META_REVISION, value: String(last) });
-    if (compacted > this.ring.compacted) {
-      // After the puts: when the history limit is smaller than the batch, events of this very
-      // batch are compacted at once.
-      for (let r = this.ring.compacted + 1; r <= compacted; r++) ops.push({ type: 'del', key: eventKey(r) });
-      ops.push({ type: 'put', key: META_COMPACTED, value: String(compacted) });
-    }
-    return ops;
+    await b.write({ sync: true });
   }
 
   private commit(batch: PendingWrite[], last: number, compacted: number): void {
