@@ -2,8 +2,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { handleAttachUpgrade, handleExecUpgrade } from './exec.js';
+import { once } from 'node:events';
+import { spawn } from 'node:child_process';
 import type { ExecIO } from './exec-options.js';
-import { hasKubectl, startHarness, type Harness } from './kubectl-harness.js';
+import type { TerminalSize } from './resize.js';
+import { hasKubectl, kubectlPath, startHarness, type Harness } from './kubectl-harness.js';
 
 /** A tiny "container": echo, exit N, cat (stdin to stdout), err (to stderr), tty (reports the tty flag). */
 async function fakeProcess(io: ExecIO): Promise<number> {
@@ -28,9 +31,31 @@ async function fakeProcess(io: ExecIO): Promise<number> {
       for (let i = 0; i < 3000; i++) io.stdout.write(line);
       return 0;
     }
+    case 'tty': {
+      // Reports what a terminal session sees: the tty flag, the first size, stderr merged into stdout.
+      const [size] = (await once(io.resize, 'resize', { signal: io.signal })) as [TerminalSize];
+      io.stdout.write(`tty=${io.tty} size=${size.Width}x${size.Height} merged=${io.stderr === io.stdout}\n`);
+      io.stderr.write('via-stderr\n');
+      return 0;
+    }
     default:
       throw new Error(`no such command: ${cmd}`);
   }
+}
+
+/** Runs a shell command under `script` (a pseudo-terminal); bounded, async so the in-process server keeps serving. */
+function runInTerminal(cmd: string): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stdout += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout });
+    });
+  });
 }
 
 const SPDY = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
@@ -93,6 +118,18 @@ describe('kubectl exec (real kubectl 1.32)', { skip: !hasKubectl(32) && 'kubectl
         const r = await h.kubectl(32, ['exec', 'web', '--', 'nosuch'], { env });
         assert.notEqual(r.code, 0);
         assert.match(r.stderr, /no such command: nosuch/);
+      });
+
+      it('exec -it runs with a terminal: tty=true, no stderr channel, resize events', async () => {
+        // `script` gives kubectl a pseudo-terminal of a known size, so it really enters tty mode.
+        const envs = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');
+        const cmd = `stty cols 100 rows 30; ${envs}HOME=${h.home} ${kubectlPath(32)} --kubeconfig ${h.kubeconfig} exec -it web -- tty`;
+        const r = await runInTerminal(cmd);
+        assert.match(r.stdout, /tty=true size=100x30 merged=true\r?\nvia-stderr/, r.stdout);
+        assert.equal(r.code, 0, r.stdout);
+        const url = h.upgradeUrls[h.upgradeUrls.length - 1];
+        assert.match(url, /tty=true/);
+        assert.doesNotMatch(url, /stderr=true/);
       });
 
       it('attach streams output and exits 0', async () => {

@@ -50,6 +50,8 @@ export interface Harness {
   home: string;
   /** Upgrade requests seen, as "METHOD path upgrade-header". */
   upgrades: string[];
+  /** Full URLs (path and query) of those upgrade requests. */
+  upgradeUrls: string[];
   kubectl(minor: number, args: string[], opts?: KubectlOptions): Promise<KubectlResult>;
   spawnKubectl(minor: number, args: string[], env?: Record<string, string>): ChildProcess;
   close(): Promise<void>;
@@ -70,12 +72,14 @@ export interface KubectlResult {
 export async function startHarness(routes: { exec?: UpgradeHandler; attach?: UpgradeHandler; portforward?: UpgradeHandler }): Promise<Harness> {
   const server = http.createServer(serveDiscovery);
   const upgrades: string[] = [];
+  const upgradeUrls: string[] = [];
   const sockets = new Set<Duplex>();
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     upgrades.push(`${req.method} ${path} ${req.headers.upgrade}`);
+    upgradeUrls.push(req.url ?? '');
     const sub = path.split('/').pop() as 'exec' | 'attach' | 'portforward';
     const handler = routes[sub];
     if (!handler) {
@@ -134,6 +138,7 @@ export async function startHarness(routes: { exec?: UpgradeHandler; attach?: Upg
     kubeconfig,
     home,
     upgrades,
+    upgradeUrls,
     kubectl,
     spawnKubectl,
     async close() {
