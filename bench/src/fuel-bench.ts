@@ -1,0 +1,97 @@
+// Fuel metering overhead: the same CPU-bound C programs, compiled by the engine metered and unmetered
+// in this run (both on the optimising tier, --no-liftoff), timed alternately; prints metered ÷
+// unmetered per program (goal ≤ 1.15× on the hash loop, FACTS.md) and the instrumented size growth.
+//
+//   node bench/dist/fuel-bench.js
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Engine, calibrateFuelPerCoreSecond, runGuest, type CompiledImage } from '@wasmkube/runtime/engine';
+
+const TESTDATA = new URL('../../runtime/src/sandbox/engine/testdata/', import.meta.url);
+
+interface Program {
+  name: string;
+  file: string;
+  args: string[];
+}
+
+const PROGRAMS: Program[] = [
+  { name: 'hash (xorshift + FNV, 48 MiB)', file: 'hash.wasm', args: ['48'] },
+  { name: 'sieve (primes < 8M, x4)', file: 'sieve.wasm', args: ['8000000', '4'] },
+];
+
+export interface FuelBenchRow {
+  program: string;
+  unmeteredMs: number;
+  meteredMs: number;
+  ratio: number;
+  fuel: bigint;
+  originalBytes: number;
+  instrumentedBytes: number;
+}
+
+export interface FuelBenchResult {
+  rows: FuelBenchRow[];
+  fuelPerCoreSecond: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(image: CompiledImage, args: string[]): { ms: number; stdout: string; fuel: bigint } {
+  const t0 = performance.now();
+  const r = runGuest(image.module, { args, grant: 1n << 60n });
+  const ms = performance.now() - t0;
+  if (r.exitCode !== 0) throw new Error(`guest failed: ${r.exitCode} ${r.error?.message ?? r.stderr}`);
+  return { ms, stdout: r.stdout, fuel: r.consumed };
+}
+
+export async function runFuelBench(opts: { reps?: number } = {}): Promise<FuelBenchResult> {
+  const reps = opts.reps ?? 5;
+  const engine = new Engine();
+  const supportedImports = () => true;
+  const rows: FuelBenchRow[] = [];
+  for (const p of PROGRAMS) {
+    const bytes = readFileSync(new URL(p.file, TESTDATA));
+    const plain = await engine.compile(bytes, { metered: false, supportedImports });
+    const metered = await engine.compile(bytes, { metered: true, supportedImports });
+    const warmU = time(plain, p.args);
+    const warmM = time(metered, p.args);
+    if (warmU.stdout !== warmM.stdout) throw new Error(`outputs differ: ${warmU.stdout} vs ${warmM.stdout}`);
+    const u: number[] = [];
+    const m: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      u.push(time(plain, p.args).ms);
+      m.push(time(metered, p.args).ms);
+    }
+    rows.push({
+      program: p.name,
+      unmeteredMs: median(u),
+      meteredMs: median(m),
+      ratio: median(m) / median(u),
+      fuel: warmM.fuel,
+      originalBytes: metered.originalSize,
+      instrumentedBytes: metered.instrumentedSize,
+    });
+  }
+  return { rows, fuelPerCoreSecond: calibrateFuelPerCoreSecond() };
+}
+
+export function printFuelBench(r: FuelBenchResult): void {
+  console.log('fuel metering overhead (metered ÷ unmetered, same run, --no-liftoff, median of runs)');
+  for (const row of r.rows) {
+    const growth = ((row.instrumentedBytes / row.originalBytes - 1) * 100).toFixed(0);
+    console.log(
+      `  ${row.program.padEnd(32)} unmetered ${row.unmeteredMs.toFixed(0).padStart(5)} ms  metered ${row.meteredMs
+        .toFixed(0)
+        .padStart(5)} ms  ratio ${row.ratio.toFixed(3)}×  fuel ${row.fuel}  size ${row.originalBytes} → ${row.instrumentedBytes} B (+${growth} %)`,
+    );
+  }
+  console.log(`  calibration: ${(r.fuelPerCoreSecond / 1e9).toFixed(2)} G fuel per core-second`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  printFuelBench(await runFuelBench());
+}
