@@ -26,8 +26,9 @@ function typeSchema(t: FieldType, deps: Set<string>): Json {
     case 'number': return { type: 'number', format: 'double' };
     case 'boolean': return { type: 'boolean' };
     case 'byte': return { type: 'string', format: 'byte' };
-    case 'date-time': return { type: 'string', format: 'date-time' };
-    case 'int-or-string': return { 'x-kubernetes-int-or-string': true };
+    case 'date-time': case 'int-or-string':
+      deps.add(t);
+      return { allOf: [{ $ref: `#/components/schemas/${NAMED_SCALARS[t][0]}` }] };
     case 'any': return { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   }
   deps.add(t);
@@ -35,12 +36,25 @@ function typeSchema(t: FieldType, deps: Set<string>): Json {
   return { allOf: [ref(t)], default: {} };
 }
 
+// Scalars Kubernetes publishes as named schemas; `kubectl explain` shows the name (`<IntOrString>`, `<Time>`).
+const NAMED_SCALARS: Record<string, [string, Json]> = {
+  'int-or-string': ['io.k8s.apimachinery.pkg.util.intstr.IntOrString', {
+    description: 'IntOrString is a type that can hold an int32 or a string.', format: 'int-or-string', 'x-kubernetes-int-or-string': true,
+  }],
+  'date-time': ['io.k8s.apimachinery.pkg.apis.meta.v1.Time', {
+    description: 'Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.', type: 'string', format: 'date-time',
+  }],
+};
+
 function definitionSchema(id: string, deps: Set<string>): Json {
+  if (NAMED_SCALARS[id]) return NAMED_SCALARS[id][1];
   const def = K8S_TYPES[id];
   const properties: Json = {};
   for (const [name, [t, description]] of Object.entries(def.f)) {
     const s = typeSchema(t, deps);
-    if (description) s.description = description;
+    // The generated models carry no description on fields typed by a definition; use the type's own.
+    const desc = description ?? (typeof t === 'string' ? K8S_TYPES[t]?.d : undefined);
+    if (desc) s.description = desc;
     const pm = PATCH_META[`${id}.${name}`];
     if (pm) {
       s['x-kubernetes-patch-strategy'] = pm.strategy;
@@ -123,7 +137,7 @@ function buildDocument(gv: string, infos: ResourceInfo[]): Json {
   for (let i = 0; i < queue.length; i++) {
     const id = queue[i];
     const before = deps.size;
-    schemas[schemaName(id)] = definitionSchema(id, deps);
+    schemas[NAMED_SCALARS[id]?.[0] ?? schemaName(id)] = definitionSchema(id, deps);
     if (deps.size !== before) for (const d of deps) if (!queue.includes(d)) queue.push(d);
   }
   const sorted = Object.fromEntries(Object.keys(schemas).sort().map((k) => [k, schemas[k]]));
