@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { openLevelStore } from './leveldb-store.js';
 import { StoreError, type KeyValue } from './store.js';
 import { tempDir } from './test-helpers.js';
+import { Level } from 'level';
+import { eventKey } from './records.js';
 
 const isCode = (code: string) => (e: unknown) => e instanceof StoreError && e.code === code;
 
@@ -161,4 +163,20 @@ test('close flushes queued writes; afterwards every call fails with Closed', asy
   store = await openLevelStore(dir);
   t.after(() => store.close());
   assert.equal((await store.list('/f/')).items.length, 50);
+});
+
+test('open refuses a store whose event history has a gap', async (t) => {
+  const dir = tempDir(t);
+  const store = await openLevelStore(dir);
+  for (let i = 0; i < 5; i++) await store.create(`/gap/k${i}`, { i });
+  await store.close();
+  const raw = new Level<string, string>(dir, { valueEncoding: 'utf8' });
+  await raw.del(eventKey(3)); // opens on first use
+  await raw.close();
+  await assert.rejects(openLevelStore(dir), /corrupt: event history jumps from 2 to 4/);
+  // A window that starts after the gap is fine: the gap lies in compacted history.
+  const reopened = await openLevelStore(dir, { historyLimit: 2 });
+  t.after(() => reopened.close());
+  assert.equal(reopened.compactedRevision(), 3);
+  assert.equal((await reopened.list('/gap/')).items.length, 5);
 });

@@ -91,8 +91,10 @@ async function load(db: Db, historyLimit: number): Promise<LevelStore> {
     index.set(decodeData(k.slice(DATA_PREFIX.length), v));
   }
 
-  const ring = new EventRing(compacted);
-  for await (const [k, v] of db.iterator({ gt: eventKey(compacted), lt: EVENT_END })) {
+  // Apply the history limit, which may be smaller than last time: only the window is loaded.
+  const keepAfter = Math.max(compacted, revision - historyLimit);
+  const ring = new EventRing(keepAfter);
+  for await (const [k, v] of db.iterator({ gt: eventKey(keepAfter), lt: EVENT_END })) {
     const ev = decodeEvent(v);
     const rev = revisionOfEventKey(k);
     if (rev !== ring.last + 1 || ev.kv.modRevision !== rev) {
@@ -105,14 +107,12 @@ async function load(db: Db, historyLimit: number): Promise<LevelStore> {
   if (ring.last !== revision) {
     throw new Error(`store ${db.location} is corrupt: revision ${revision} but history ends at ${ring.last}`);
   }
-
-  // Apply a (possibly smaller) history limit across restarts. The new mark is written first: if
-  // we crash before the clear, the stale events lie below the mark and are ignored (and cleared
-  // on the next open), never mistaken for history.
-  if (revision - compacted > historyLimit) {
-    compacted = revision - historyLimit;
+  // The new mark is written before the old events are cleared: if we crash in between, the stale
+  // events lie below the mark and are ignored (and cleared on the next open), never mistaken for
+  // history.
+  if (keepAfter > compacted) {
+    compacted = keepAfter;
     await db.put(META_COMPACTED, String(compacted), { sync: true });
-    ring.compactTo(compacted);
   }
   await db.clear({ gte: EVENT_PREFIX, lte: eventKey(compacted) });
 
