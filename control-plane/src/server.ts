@@ -31,6 +31,8 @@ export interface ApiServer {
   host: string;
   /** The underlying node:http server (for upgrade handlers added later). */
   server: Server;
+  /** How many watch streams are open (for diagnostics and tests). */
+  openWatches(): number;
   /** Stops listening and ends every open connection and watch. Does not close the store. */
   close(): Promise<void>;
 }
@@ -79,6 +81,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     port,
     host,
     server,
+    openWatches: () => watches.size,
     close() {
       closing ??= (async () => {
         cleaner?.stop();

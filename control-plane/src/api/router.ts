@@ -56,11 +56,16 @@ export function buildApp(deps: RouterDeps): Hono {
   app.notFound((c) => json(errors.notFoundPath(`${c.req.method} ${new URL(c.req.url).pathname}`).toStatus(), 404));
 
   app.all('*', async (c) => {
+    let res: Response;
     try {
-      return await route(deps, c);
+      res = await route(deps, c);
     } catch (e) {
-      return errorResponse(e);
+      res = errorResponse(e);
     }
+    // A body left unread (an error answered before reading it) would make the node adapter drop the
+    // keep-alive connection under the client's next request: read it to the end first.
+    await discardBody(c.req.raw);
+    return res;
   });
   return app;
 }
@@ -340,6 +345,15 @@ async function resourceRoute(deps: RouterDeps, c: Context, url: URL, t: Target):
     return json(res.body, res.code);
   }
   throw errors.methodNotAllowed(method, what);
+}
+
+async function discardBody(req: Request): Promise<void> {
+  if (!req.body || req.bodyUsed) return;
+  try {
+    await readBody(req);
+  } catch {
+    // too large or aborted: the connection is dropped, which is all that is left to do
+  }
 }
 
 /** DELETE bodies are optional DeleteOptions JSON. */
