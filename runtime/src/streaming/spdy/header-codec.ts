@@ -24,10 +24,16 @@ class ZlibContext {
     const run = (): Promise<Buffer> =>
       new Promise((resolve, reject) => {
         if (this.failed) return reject(this.failed);
+        // A corrupt block errors the stream and its flush callback never runs: reject from the error.
+        const onError = (e: Error): void => reject(e);
+        this.z.once('error', onError);
         this.z.write(input);
         this.z.flush(zlib.constants.Z_SYNC_FLUSH, () => {
+          this.z.off('error', onError);
           if (this.failed) return reject(this.failed);
-          // 'data' events for this flush have all fired by the time the flush callback runs.
+          // In flowing mode the output was normally emitted before this callback. Should any still sit in
+          // the readable buffer, read() hands it to the 'data' listener synchronously.
+          while (this.z.readableLength > 0 && this.z.read() !== null);
           const result = Buffer.concat(this.out);
           this.out = [];
           resolve(result);
