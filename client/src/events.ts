@@ -24,14 +24,15 @@ export class EventRecorder {
   ) {}
 
   /** Fire and forget: an event that cannot be written must not fail the caller's work. */
-  event(obj: KubeObject, type: EventType, reason: string, message: string): void {
-    void this.record(obj, type, reason, message).catch(() => undefined);
+  event(obj: KubeObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
+    void this.record(obj, type, reason, message, fieldPath).catch(() => undefined);
   }
 
-  async record(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+  /** fieldPath names the part of the object, e.g. "spec.containers{web}" for a container's events. */
+  async record(obj: KubeObject, type: EventType, reason: string, message: string, fieldPath?: string): Promise<void> {
     const md = obj.metadata;
     const namespace = md.namespace ?? 'default';
-    const key = `${md.uid ?? md.name}\u0000${type}\u0000${reason}\u0000${message}`;
+    const key = `${md.uid ?? md.name}\u0000${fieldPath ?? ''}\u0000${type}\u0000${reason}\u0000${message}`;
     const now = new Date().toISOString();
     const prev = this.seen.get(key);
     if (prev) {
@@ -55,6 +56,7 @@ export class EventRecorder {
         namespace: md.namespace,
         uid: md.uid,
         resourceVersion: md.resourceVersion,
+        ...(fieldPath ? { fieldPath } : {}),
       },
       reason,
       message,

@@ -1,0 +1,94 @@
+// The node agent (kubelet role): registers its Node, waits for the control plane to give it a
+// podCIDR, then runs the pods bound to it. It talks to the API server only over HTTP.
+
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { KubeClient, R, type KubeObject } from '@wasmkube/client';
+import { ImagePuller, ImageStore } from '../images/index.js';
+import type { BackoffPolicy } from './backoff.js';
+import type { KubeletConfig } from './config.js';
+import { PodIpAllocator } from './pod-ips.js';
+import { PodManager } from './pod-manager.js';
+import { NodeRegistration } from './registration.js';
+import type { ContainerRuntime } from './runtime.js';
+import { startAgentServer, type AgentServer } from './server.js';
+import { KUBELET_VERSION } from './version.js';
+
+export interface NodeAgentOptions extends KubeletConfig {
+  runtime: ContainerRuntime;
+  /** Restart back-off (tests shorten it). */
+  crashBackoff?: BackoffPolicy;
+  /** How long to wait for the control plane to assign a podCIDR. */
+  podCidrTimeoutMs?: number;
+}
+
+export interface NodeAgent {
+  nodeName: string;
+  podCIDR: string;
+  agentUrl: string;
+  pods: PodManager;
+  images: ImageStore;
+  /** Stop the agent; running containers get graceMs to stop (their pods stay bound and resume on restart). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent> {
+  const client = new KubeClient(opts.apiUrl, { token: opts.token, userAgent: `kubelet/${KUBELET_VERSION} (wasmkube) ${opts.nodeName}` });
+  await mkdir(opts.dataDir, { recursive: true });
+  const images = new ImageStore(join(opts.dataDir, 'images'));
+  let pods: PodManager | undefined;
+  const host = opts.address ?? '127.0.0.1';
+  let server: AgentServer | undefined;
+  try {
+    server = await startAgentServer(() => pods, host, opts.port ?? 0);
+    const registration = new NodeRegistration(client, opts, server.port);
+    const node = await registration.register();
+    registration.start();
+    const podCIDR = await waitForPodCidr(client, node, opts.podCidrTimeoutMs ?? 30_000);
+    const ips = new PodIpAllocator(podCIDR);
+    pods = new PodManager({
+      client,
+      runtime: opts.runtime,
+      images: new ImagePuller(images),
+      nodeName: opts.nodeName,
+      hostIp: host,
+      dataDir: opts.dataDir,
+      ips,
+      crashBackoff: opts.crashBackoff,
+    });
+    await pods.start();
+    const running = pods;
+    const srv = server;
+    return {
+      nodeName: opts.nodeName,
+      podCIDR,
+      agentUrl: `http://${host}:${server.port}`,
+      pods: running,
+      images,
+      async stop(graceMs = 5_000) {
+        running.stopWatching();
+        registration.stop();
+        await running.stopAll(graceMs);
+        await srv.close();
+        await opts.runtime.close();
+        await client.close();
+      },
+    };
+  } catch (e) {
+    await server?.close();
+    await client.close();
+    throw e;
+  }
+}
+
+async function waitForPodCidr(client: KubeClient, node: KubeObject, timeoutMs: number): Promise<string> {
+  const name = node.metadata.name as string;
+  const deadline = Date.now() + timeoutMs;
+  let current = node as KubeObject & { spec?: { podCIDR?: string } };
+  while (!current.spec?.podCIDR) {
+    if (Date.now() > deadline) throw new Error(`node ${name}: no podCIDR assigned by the control plane within ${timeoutMs / 1000}s (is the node IPAM controller running?)`);
+    await new Promise((r) => setTimeout(r, 50));
+    current = await client.get(R.nodes, undefined, name);
+  }
+  return current.spec.podCIDR;
+}
