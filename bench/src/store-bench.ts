@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { Level } from 'level';
 import { openLevelStore } from '@wasmkube/control-plane';
 
-const PHASE_MS = 1500;
+const PHASE_MS = 1000;
+/** Phases alternate and each keeps its best round: the disk is shared, its speed drifts. */
+const ROUNDS = 2;
 const CALLERS = 64;
 
 const pod = (name: string) => ({
@@ -95,11 +97,16 @@ async function storeCreate(dir: string): Promise<number> {
 export async function runStoreBench(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'wasmkube-store-bench-'));
   try {
-    const put = await rawPut(join(root, 'put'));
-    const batch = await rawBatch(join(root, 'batch'));
-    const create = await storeCreate(join(root, 'store'));
+    let put = 0;
+    let batch = 0;
+    let create = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      put = Math.max(put, await rawPut(join(root, `put${r}`)));
+      batch = Math.max(batch, await rawBatch(join(root, `batch${r}`)));
+      create = Math.max(create, await storeCreate(join(root, `store${r}`)));
+    }
     const f = (x: number) => Math.round(x).toLocaleString('en-US');
-    console.log('store write throughput (durable: every write synced before it is acknowledged)');
+    console.log(`store write throughput (durable: every write synced before it is acknowledged; best of ${ROUNDS} rounds)`);
     console.log(`  raw LevelDB put, sync, one at a time      ${f(put).padStart(9)} writes/s`);
     console.log(`  raw LevelDB synced batches of ${CALLERS}          ${f(batch).padStart(9)} writes/s`);
     console.log(`  store.create, ${CALLERS} concurrent callers       ${f(create).padStart(9)} writes/s`);
