@@ -8,3 +8,4 @@ export { successStatus, exitCodeStatus, internalErrorStatus, type ExecStatus } f
 export { EXEC_WEBSOCKET_PROTOCOLS } from './exec-websocket.js';
 export { EXEC_SPDY_PROTOCOLS } from './exec-spdy.js';
 export { PORTFORWARD_WEBSOCKET_PROTOCOLS, PORTFORWARD_SPDY_PROTOCOLS } from './portforward.js';
+export { PORTFORWARD_LEGACY_WEBSOCKET_PROTOCOLS } from './portforward-websocket.js';

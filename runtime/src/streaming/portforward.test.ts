@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { Agent, request } from 'undici';
+import { KubeConfig, PortForward } from '@kubernetes/client-node';
 import { handlePortForwardUpgrade } from './portforward.js';
 import { forwardedPort, hasKubectl, startHarness, type Harness } from './kubectl-harness.js';
 
@@ -116,3 +117,46 @@ for (const c of cases) {
     });
   });
 }
+
+describe('port-forward: @kubernetes/client-node 1.4 (legacy WebSocket channel protocol)', { timeout: 30_000 }, () => {
+  let h: Harness;
+  let target: { server: http.Server; port: number };
+  let local: net.Server;
+  before(async () => {
+    target = await startTarget();
+    h = await startHarness({ portforward: (req, socket, head) => void handlePortForwardUpgrade(req, socket, head, { dial }) });
+    const kc = new KubeConfig();
+    // client-node refuses http:// unless skipTLSVerify is set (kubectl-surface.md §11.15).
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: h.url, skipTLSVerify: true }],
+      users: [{ name: 'u' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u', namespace: 'default' }],
+      currentContext: 'x',
+    });
+    const pf = new PortForward(kc);
+    // As in client-node's own example: one WebSocket per local connection.
+    local = net.createServer((sock) => void pf.portForward('default', 'web', [target.port], sock, null, sock).catch(() => sock.destroy()));
+    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
+  });
+  after(async () => {
+    await h.close();
+    local.close();
+    target.server.closeAllConnections();
+    target.server.close();
+  });
+
+  it('relays two HTTP requests', async () => {
+    const port = (local.address() as net.AddressInfo).port;
+    const agent = new Agent({ keepAliveTimeout: 1 });
+    try {
+      for (const path of ['/one', '/two']) {
+        const r = await request(`http://127.0.0.1:${port}${path}`, { dispatcher: agent, reset: true });
+        assert.equal(await r.body.text(), `GET ${path} 0:`);
+      }
+    } finally {
+      await agent.close();
+    }
+    assert.deepEqual(h.upgrades, ['GET /api/v1/namespaces/default/pods/web/portforward websocket', 'GET /api/v1/namespaces/default/pods/web/portforward websocket']);
+    assert.match(h.upgradeUrls[0], new RegExp(`ports=${target.port}`));
+  });
+});

@@ -1,7 +1,8 @@
-// Entry point for port-forward upgrades. Both transports carry the same SPDY/3.1 conversation:
+// Entry point for port-forward upgrades. Two transports carry the same SPDY/3.1 conversation:
 //  - WebSocket with subprotocol SPDY/3.1+portforward.k8s.io (kubectl ≥ 1.31): binary messages are a raw
 //    SPDY byte stream (frames may be split across messages or share one);
 //  - POST with Upgrade: SPDY/3.1 and X-Stream-Protocol-Version: portforward.k8s.io (older kubectl, fallback).
+// A WebSocket offering only v4.channel.k8s.io gets kubelet's older channel protocol (portforward-websocket.ts).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createWebSocketStream } from 'ws';
@@ -9,6 +10,7 @@ import { SpdySession } from './spdy/session.js';
 import { servePortForward } from './portforward-session.js';
 import type { Dial } from './portforward-relay.js';
 import { acceptWebSocket } from './websocket.js';
+import { parsePorts, portForwardOverLegacyWebSocket, PORTFORWARD_LEGACY_WEBSOCKET_PROTOCOLS } from './portforward-websocket.js';
 import { acceptSpdy, headerList, isSpdyUpgrade, isWebSocketUpgrade, pickProtocol, prepareSocket, rejectUpgrade } from './upgrade.js';
 
 export interface PortForwardOptions {
@@ -23,8 +25,18 @@ export async function handlePortForwardUpgrade(req: IncomingMessage, socket: Dup
   prepareSocket(socket);
   socket.on('error', () => socket.destroy());
   if (isWebSocketUpgrade(req)) {
-    const protocol = pickProtocol(headerList(req, 'sec-websocket-protocol'), PORTFORWARD_WEBSOCKET_PROTOCOLS);
-    if (!protocol) return rejectUpgrade(socket, `no supported WebSocket subprotocol; expected one of ${PORTFORWARD_WEBSOCKET_PROTOCOLS.join(', ')}`);
+    const offered = headerList(req, 'sec-websocket-protocol');
+    const protocol = pickProtocol(offered, PORTFORWARD_WEBSOCKET_PROTOCOLS);
+    if (!protocol) {
+      const legacy = pickProtocol(offered, PORTFORWARD_LEGACY_WEBSOCKET_PROTOCOLS);
+      if (!legacy) {
+        const all = [...PORTFORWARD_WEBSOCKET_PROTOCOLS, ...PORTFORWARD_LEGACY_WEBSOCKET_PROTOCOLS];
+        return rejectUpgrade(socket, `no supported WebSocket subprotocol; expected one of ${all.join(', ')}`);
+      }
+      const ports = parsePorts(req);
+      if (typeof ports === 'string') return rejectUpgrade(socket, ports);
+      return portForwardOverLegacyWebSocket(req, socket, head, legacy, ports, opts.dial);
+    }
     let ws;
     try {
       ws = await acceptWebSocket(req, socket, head, protocol);
