@@ -1,0 +1,75 @@
+// The kubelet's ContainerRuntime on the wasm sandbox: each start compiles the image through the
+// engine (validated, fuel-metered, memory-capped; cached by digest and limit), then runs it in a
+// warm worker with the pod's IP, mounts, listening ports and limits.
+
+import { Engine, ImageError } from '../sandbox/engine/index.js';
+import type { SupportedImports } from '../sandbox/engine/validate.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Container } from '../sandbox/container.js';
+import type { ExitStatus } from '../sandbox/exit-status.js';
+import { CreateContainerError, type ContainerLaunch, type ContainerRuntime, type ExitInfo, type RunningContainer } from './runtime.js';
+
+export interface SandboxRuntimeOptions {
+  sandbox: Sandbox;
+  engine?: Engine;
+  /** Imports the sandbox's hosts provide; anything else is refused at create time with a clear message. */
+  supportedImports?: SupportedImports;
+}
+
+const PREVIEW1 = new Set(['wasi_snapshot_preview1', 'wasi_unstable']);
+
+export class SandboxRuntime implements ContainerRuntime {
+  private readonly engine: Engine;
+  private readonly supported: SupportedImports;
+
+  constructor(private readonly opts: SandboxRuntimeOptions) {
+    this.engine = opts.engine ?? new Engine();
+    this.supported = opts.supportedImports ?? ((module) => PREVIEW1.has(module));
+  }
+
+  async start(l: ContainerLaunch): Promise<RunningContainer> {
+    let image;
+    try {
+      image = await this.engine.compile(l.image.bytes, { memoryLimitBytes: l.limits.memoryBytes, metered: true, supportedImports: this.supported });
+    } catch (e) {
+      if (e instanceof ImageError) throw new CreateContainerError(`image "${l.image.name}": ${e.message}`);
+      throw e;
+    }
+    let c: Container;
+    try {
+      c = await this.opts.sandbox.start({
+        id: l.id,
+        image,
+        args: l.args,
+        env: l.env,
+        mounts: l.mounts,
+        listenPorts: l.ports.map((p) => ({ name: p.name, port: p.port, ip: l.podIp })),
+        limits: l.limits,
+        logPath: l.logPath,
+        podIp: l.podIp,
+        ...(l.stdio ? { stdio: l.stdio } : {}),
+      });
+    } catch (e) {
+      throw new CreateContainerError((e as Error).message);
+    }
+    const startedAt = new Date();
+    return {
+      id: l.id,
+      startedAt,
+      exited: c.exited.then(toExit),
+      stop: (graceMs) => c.stop(graceMs).then(toExit),
+      usage: () => {
+        const u = c.usage();
+        return { cpuCores: u.cpuNanoCores / 1e9, memoryBytes: u.memoryBytes };
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.opts.sandbox.close();
+  }
+}
+
+function toExit(s: ExitStatus): ExitInfo {
+  return { exitCode: s.exitCode, reason: s.reason, message: s.message, startedAt: s.startedAt, finishedAt: s.finishedAt };
+}
