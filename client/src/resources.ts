@@ -24,3 +24,22 @@ export const R = {
   leases: { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true } as ResourceRef,
   endpointslices: { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', namespaced: true } as ResourceRef,
 } as const;
+
+/** kind → where it lives, for manifests (apiVersion + kind) applied by the CLI and the fixture. */
+export const KINDS: Record<string, { apiVersion: string; ref: ResourceRef }> = {
+  Namespace: { apiVersion: 'v1', ref: R.namespaces },
+  Node: { apiVersion: 'v1', ref: R.nodes },
+  Pod: { apiVersion: 'v1', ref: R.pods },
+  Service: { apiVersion: 'v1', ref: R.services },
+  Endpoints: { apiVersion: 'v1', ref: R.endpoints },
+  Event: { apiVersion: 'v1', ref: R.events },
+  ReplicationController: { apiVersion: 'v1', ref: R.replicationcontrollers },
+  ConfigMap: { apiVersion: 'v1', ref: R.configmaps },
+  Secret: { apiVersion: 'v1', ref: R.secrets },
+  ReplicaSet: { apiVersion: 'apps/v1', ref: R.replicasets },
+  Deployment: { apiVersion: 'apps/v1', ref: R.deployments },
+  DaemonSet: { apiVersion: 'apps/v1', ref: R.daemonsets },
+  Job: { apiVersion: 'batch/v1', ref: R.jobs },
+  Lease: { apiVersion: 'coordination.k8s.io/v1', ref: R.leases },
+  EndpointSlice: { apiVersion: 'discovery.k8s.io/v1', ref: R.endpointslices },
+};
