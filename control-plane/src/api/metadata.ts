@@ -38,7 +38,9 @@ export function present(info: ResourceInfo, kv: KeyValue): Obj {
   const value = kv.value as Obj;
   const md = value.metadata !== null && typeof value.metadata === 'object' ? { ...(value.metadata as Obj) } : {};
   md.resourceVersion = String(kv.modRevision);
-  return { ...value, apiVersion: groupVersion(info), kind: info.kind, metadata: md };
+  const out: Obj = { apiVersion: groupVersion(info), kind: info.kind, metadata: md };
+  for (const [k, v] of Object.entries(value)) if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata') out[k] = v;
+  return out;
 }
 
 /** What goes to the store: no resourceVersion (the store's revision is the truth). */
