@@ -5,7 +5,7 @@
 // Nulls in the applied configuration are dropped (in SSA a null does not delete a field).
 import { parse } from 'yaml';
 import { errors } from '../status.js';
-import { isObj, type Obj } from './json-value.js';
+import { clone, isObj, type Obj } from './json-value.js';
 import { mergeMap } from './strategic.js';
 
 function dropNulls(v: unknown): unknown {
@@ -35,6 +35,6 @@ export function parseApplyBody(body: string): Obj {
 
 export function applyServerSideApply(current: Obj, applied: Obj, type: string | undefined): Obj {
   if (Object.keys(current).length === 0) return applied;
-  const r = mergeMap(structuredClone(current), applied, type);
+  const r = mergeMap(clone(current), applied, type);
   return isObj(r) ? r : {};
 }

@@ -2,7 +2,7 @@
 // answers: a malformed patch document is 400 BadRequest; an operation that cannot apply (missing path, failed
 // `test`) is 422 Invalid, which kubectl prints as `The request is invalid: <message>`.
 import { ApiError, errors } from '../status.js';
-import { deepEqual, isObj, set, type Obj } from './json-value.js';
+import { clone, deepEqual, isObj, set, type Obj } from './json-value.js';
 
 type Op =
   | { op: 'add' | 'replace' | 'test'; path: string; value: unknown }
@@ -90,23 +90,23 @@ function addAt(doc: unknown, pointer: string, value: unknown): unknown {
 
 export function applyJsonPatch(current: Obj, patch: unknown): Obj {
   const ops = parseOps(patch);
-  let doc: unknown = structuredClone(current);
+  let doc: unknown = clone(current);
   for (const o of ops) {
     switch (o.op) {
       case 'add':
-        doc = addAt(doc, o.path, structuredClone(o.value));
+        doc = addAt(doc, o.path, clone(o.value));
         break;
       case 'remove':
         if (o.path === '') throw cannot('remove operation does not apply: cannot remove the whole document');
         removeAt(doc, o.path, 'remove');
         break;
       case 'replace':
-        if (o.path === '') doc = structuredClone(o.value);
+        if (o.path === '') doc = clone(o.value);
         else {
           getAt(doc, o.path, 'replace'); // must exist
           const { parent, last } = parentOf(doc, o.path);
-          if (Array.isArray(parent)) parent[arrayIndex(parent, last, o.path, false)] = structuredClone(o.value);
-          else set(parent, last, structuredClone(o.value));
+          if (Array.isArray(parent)) parent[arrayIndex(parent, last, o.path, false)] = clone(o.value);
+          else set(parent, last, clone(o.value));
         }
         break;
       case 'move': {
@@ -116,7 +116,7 @@ export function applyJsonPatch(current: Obj, patch: unknown): Obj {
         break;
       }
       case 'copy':
-        doc = addAt(doc, o.path, structuredClone(getAt(doc, o.from, 'copy')));
+        doc = addAt(doc, o.path, clone(getAt(doc, o.from, 'copy')));
         break;
       case 'test': {
         let v: unknown;

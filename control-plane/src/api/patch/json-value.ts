@@ -28,3 +28,16 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b);
   return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Obj)[k], (b as Obj)[k]));
 }
+
+/** Deep copy of a JSON value (several times faster than structuredClone for small objects). */
+export function clone<T>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const a = new Array(v.length);
+    for (let i = 0; i < v.length; i++) a[i] = clone(v[i]);
+    return a as T;
+  }
+  const o: Obj = {};
+  for (const k in v) if (Object.hasOwn(v, k)) set(o, k, clone((v as Obj)[k]));
+  return o as T;
+}

@@ -1,10 +1,10 @@
 // RFC 7386 JSON merge patch: objects merge recursively, null deletes a key, anything else replaces.
 import { errors } from '../status.js';
-import { get, isObj, set, type Obj } from './json-value.js';
+import { clone, get, isObj, set, type Obj } from './json-value.js';
 
 export function applyMergePatch(current: Obj, patch: unknown): Obj {
   if (!isObj(patch)) throw errors.badRequest('invalid merge patch: the patch must be a JSON object');
-  return merge(structuredClone(current), patch) as Obj;
+  return merge(clone(current), patch) as Obj;
 }
 
 /** Merges `patch` into `target` (owned, mutated). */

@@ -10,7 +10,7 @@
 import { errors } from '../status.js';
 import { fieldType, itemType } from '../openapi/catalog.js';
 import type { FieldType } from '../openapi/types.js';
-import { get, isObj, set, type Obj } from './json-value.js';
+import { clone, get, isObj, set, type Obj } from './json-value.js';
 import { PATCH_META, type PatchMeta } from './merge-keys.js';
 
 const DELETED = Symbol('deleted');
@@ -23,8 +23,17 @@ const SET_ORDER = '$setElementOrder/';
 
 const bad = (msg: string) => errors.badRequest(`invalid strategic merge patch: ${msg}`);
 
+// PATCH_META regrouped by type, so a lookup does not build a string per key.
+const META_BY_TYPE = new Map<string, Map<string, PatchMeta>>();
+for (const [k, meta] of Object.entries(PATCH_META)) {
+  const dot = k.lastIndexOf('.');
+  const t = k.slice(0, dot);
+  if (!META_BY_TYPE.has(t)) META_BY_TYPE.set(t, new Map());
+  META_BY_TYPE.get(t)!.set(k.slice(dot + 1), meta);
+}
+
 function metaFor(t: FieldType | undefined, field: string): PatchMeta | undefined {
-  return typeof t === 'string' ? PATCH_META[`${t}.${field}`] : undefined;
+  return typeof t === 'string' ? META_BY_TYPE.get(t)?.get(field) : undefined;
 }
 
 /**
@@ -33,7 +42,7 @@ function metaFor(t: FieldType | undefined, field: string): PatchMeta | undefined
  */
 export function applyStrategicMergePatch(current: Obj, patch: unknown, type: string | undefined): Obj {
   if (!isObj(patch)) throw bad('the patch must be a JSON object');
-  const r = mergeMap(structuredClone(current), patch, type);
+  const r = mergeMap(clone(current), patch, type);
   return r === DELETED ? {} : (r as Obj);
 }
 
