@@ -229,9 +229,10 @@ export class ObjectService {
     const md = meta(obj);
     delete md.resourceVersion;
     delete md.managedFields;
-    md.generation = (Number(oldMd.generation) || 1) + (sub === undefined && specChanged(info, old, obj) ? 1 : 0);
+    if (sub === undefined) this.modules.prepareForUpdate(info, obj, old);
     this.modules.defaultObject(info, obj);
-    const causes = this.modules.validateObject(info, obj, old);
+    md.generation = (Number(oldMd.generation) || 1) + (sub === undefined && specChanged(info, old, obj) ? 1 : 0);
+    const causes = this.modules.validateObject(info, obj, old, sub);
     if (causes.length > 0) throw errors.invalid(info.kind, name, causes, info.group || undefined);
 
     const key = this.key(info, ns, name);
