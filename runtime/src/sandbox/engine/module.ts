@@ -66,7 +66,9 @@ export class WasmModule {
     const w = new Writer(total);
     w.bytes(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
     for (const s of this.sections) w.u8(s.id).sized(s.payload);
-    return w.finish();
+    const out = w.finish();
+    // A view of exactly the module, on its own buffer: some consumers use `.buffer` and ignore the view.
+    return out.byteLength === out.buffer.byteLength ? out : out.slice();
   }
 }
 
