@@ -204,8 +204,10 @@ describe('strategic merge patch', () => {
     assert.deepEqual((out.metadata as any).labels, { only: 'this' });
     const out2 = applyPatch(SMP, pod(), JSON.stringify({ spec: { containers: [{ name: 'solo', image: 'x' }, { $patch: 'replace' }] } }), POD);
     assert.deepEqual(spec(out2).containers, [{ name: 'solo', image: 'x' }]);
-    const out3 = applyPatch(SMP, pod(), JSON.stringify({ metadata: { annotations: { $patch: 'delete' } } }), POD);
-    assert.equal((out3.metadata as any).annotations, undefined);
+    // As in Kubernetes: an existing map becomes {}, an absent one is not created.
+    const out3 = applyPatch(SMP, pod(), JSON.stringify({ metadata: { annotations: { $patch: 'delete' } }, spec: { dnsConfig: { $patch: 'delete' } } }), POD);
+    assert.deepEqual((out3.metadata as any).annotations, {});
+    assert.ok(!('dnsConfig' in spec(out3)));
   });
 
   it('status conditions merge by type', () => {

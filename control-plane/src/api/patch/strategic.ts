@@ -56,6 +56,7 @@ export function mergeMap(original: Obj, patch: Obj, t: FieldType | undefined): R
       delete rest[DIRECTIVE];
       return fresh(rest, t);
     }
+    // Kubernetes rejects `$patch: merge` in a map; accepting it as the default it names is harmless.
     if (d !== 'merge') throw bad(`unknown patch type: ${JSON.stringify(d)} in map: ${JSON.stringify(patch)}`);
   }
 
@@ -97,9 +98,12 @@ export function mergeMap(original: Obj, patch: Obj, t: FieldType | undefined): R
     const meta = metaFor(t, k);
     const ov = get(original, k);
     let r: Result;
-    if (isObj(ov) && isObj(pv)) r = mergeMap(ov, pv, ft);
-    else if (Array.isArray(ov) && Array.isArray(pv)) r = mergeList(ov, pv, ft, meta);
-    else r = fresh(pv, ft, meta);
+    if (isObj(ov) && isObj(pv)) {
+      // `$patch: delete` on an existing map leaves an empty map (handleDirectiveInMergeMap returns {}).
+      r = mergeMap(ov, pv, ft);
+      if (r === DELETED) r = {};
+    } else if (Array.isArray(ov) && Array.isArray(pv)) r = mergeList(ov, pv, ft, meta);
+    else r = fresh(pv, ft, meta); // a directive-only value for an absent key adds nothing (removeDirectives)
     if (r === DELETED) delete original[k];
     else set(original, k, r);
   }
