@@ -41,6 +41,11 @@ export function since(ts: unknown, now: Date): string {
   return humanDuration(now.getTime() - t);
 }
 
+/** translateTimestampSince for a time already in epoch milliseconds. */
+export function sinceMs(ms: number, now: Date): string {
+  return humanDuration(now.getTime() - ms);
+}
+
 /** Milliseconds between two RFC 3339 timestamps, or undefined if either is missing. */
 export function between(from: unknown, to: unknown): number | undefined {
   if (typeof from !== 'string' || typeof to !== 'string') return undefined;

@@ -1,7 +1,7 @@
 // `kubectl get pods` columns, computed as kube-apiserver's printPod does (pkg/printers/internalversion):
 // the STATUS text walks init containers, then app containers (last first), then deletion state.
 
-import { since } from './duration.js';
+import { since, sinceMs } from './duration.js';
 import { ageCol, arr, col, nameCol, num, obj, str } from './format.js';
 import type { Obj, Printer, RowCondition } from './types.js';
 
@@ -127,7 +127,7 @@ export function podSummary(pod: Obj, now: Date): PodSummary {
 
   let restartsStr = String(restarts);
   if (restarts !== 0 && lastRestart !== 0) {
-    restartsStr = `${restarts} (${since(new Date(lastRestart).toISOString(), now)} ago)`;
+    restartsStr = `${restarts} (${sinceMs(lastRestart, now)} ago)`;
   }
   return { ready: `${ready}/${total}`, status: reason, restarts: restartsStr };
 }

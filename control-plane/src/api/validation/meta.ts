@@ -25,15 +25,13 @@ export function validateLabels(labels: unknown, path: string, out: Causes): void
 export function validateAnnotations(annotations: unknown, path: string, out: Causes): void {
   if (!isObj(annotations)) return;
   let size = 0;
-  let ascii = true;
   for (const k in annotations) {
     for (const msg of isQualifiedName(k.toLowerCase())) out.push(fe.invalid(path, k, msg));
     const v = str(annotations[k]);
     size += k.length + v.length;
-    // eslint-disable-next-line no-control-regex
-    if (ascii && /[^\x00-\x7f]/.test(k + v)) ascii = false;
   }
-  if (!ascii) {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: count bytes exactly only near the limit.
+  if (size * 3 > TOTAL_ANNOTATION_SIZE_LIMIT) {
     size = 0;
     for (const k in annotations) size += Buffer.byteLength(k) + Buffer.byteLength(str(annotations[k]));
   }

@@ -25,6 +25,7 @@ const VOLUME_SOURCES = [
   'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'projected', 'portworxVolume', 'scaleIO', 'storageos', 'csi',
   'ephemeral', 'image',
 ];
+const VOLUME_SOURCE_SET = new Set(VOLUME_SOURCES);
 
 function nonNegative(v: unknown, path: string, out: Causes): void {
   if (typeof v === 'number' && v < 0) out.push(fe.invalid(path, v, NEGATIVE));
@@ -49,7 +50,10 @@ function validateVolumes(volumes: Obj[], path: string, out: Causes): Set<string>
       if (msgs.length === 0 && names.has(name)) out.push(fe.duplicate(`${p}.name`, name));
     }
     if (name !== '') names.add(name);
-    const sources = VOLUME_SOURCES.filter((k) => v[k] !== undefined && v[k] !== null);
+    const sources: string[] = [];
+    for (const k in v) if (k !== 'name' && v[k] !== undefined && v[k] !== null && VOLUME_SOURCE_SET.has(k)) sources.push(k);
+    // Kubernetes reports the extra sources in its own field order.
+    if (sources.length > 1) sources.sort((a, b) => VOLUME_SOURCES.indexOf(a) - VOLUME_SOURCES.indexOf(b));
     if (sources.length === 0) out.push(fe.required(p, 'must specify a volume type'));
     for (const extra of sources.slice(1)) out.push(fe.forbidden(`${p}.${extra}`, 'may not specify more than 1 volume type'));
     if (isObj(v.configMap) && str(v.configMap.name) === '') out.push(fe.required(`${p}.configMap.name`));

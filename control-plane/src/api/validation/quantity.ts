@@ -23,11 +23,19 @@ export interface ParsedQuantity {
   format: QuantityFormat;
 }
 
+const POW10: bigint[] = [1n];
+for (let i = 1; i <= 64; i++) POW10.push(POW10[i - 1] * 10n);
+
 function pow(base: bigint, e: number): bigint {
+  if (base === 10n && e < POW10.length) return POW10[e];
   let r = 1n;
   for (let i = 0; i < e; i++) r *= base;
   return r;
 }
+
+// The same few quantity strings ("500m", "64Mi") recur on every request: remember recent parses.
+const CACHE = new Map<string, ParsedQuantity>();
+const CACHE_MAX = 512;
 
 function ceilDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
@@ -36,6 +44,15 @@ function ceilDiv(a: bigint, b: bigint): bigint {
 
 /** Parse exactly; throws Error with the Kubernetes message on malformed input. */
 export function parseQuantityExact(s: string): ParsedQuantity {
+  const hit = CACHE.get(s);
+  if (hit) return hit;
+  const q = parseUncached(s);
+  if (CACHE.size >= CACHE_MAX) CACHE.clear();
+  CACHE.set(s, q);
+  return q;
+}
+
+function parseUncached(s: string): ParsedQuantity {
   const shape = SHAPE.exec(s);
   if (!shape) throw new Error(QUANTITY_FORMAT_ERROR);
   const n = NUMBER.exec(shape[1]);
@@ -67,7 +84,7 @@ export function parseQuantityExact(s: string): ParsedQuantity {
   }
   num = ceilDiv(num, pow(10n, scale));
   mantissa = negative ? -num : num;
-  return { nano: mantissa, format };
+  return Object.freeze({ nano: mantissa, format });
 }
 
 /** Parse to a number in base units: "250m" → 0.25, "64Mi" → 67108864. Throws on bad input. */
