@@ -62,6 +62,17 @@ test('C programs compute the same output instrumented as not, with args, env and
   assert.equal(mix.exitCode, 7);
 });
 
+test('a Rust std program computes the same output instrumented', () => {
+  const bytes = testdata('rust-map.wasm');
+  const opts = { args: ['5'], env: { WHO: 'rust' } };
+  const want = runGuest(new WebAssembly.Module(bytes), opts);
+  const got = runGuest(new WebAssembly.Module(instrument(bytes, { metered: true, memoryLimitBytes: 64 << 20 }).bytes), opts);
+  assert.equal(want.stdout, 'rust n=5 first=[(269, 3), (412, 0), (419, 1)] env=Some("rust")\n');
+  assert.equal(got.stdout, want.stdout);
+  assert.equal(got.exitCode, 5);
+  assert.ok(got.consumed > 0n);
+});
+
 test('fuel consumption is deterministic and proportional to the work', () => {
   const module = new WebAssembly.Module(instrument(testdata('hash.wasm'), { metered: true }).bytes);
   const run = (rounds: number) => runGuest(module, { args: [String(rounds)], grant: 1_000_000n });
@@ -176,6 +187,13 @@ test('renumbering: imports, element segments, ref.func, funcref globals, call_in
   assert.equal(want.run(5), ((5 * 2 * 3 + 1) * 2) * 3 + 42);
   assert.equal(m.exports.run(5), want.run(5));
   assert.equal(m.exports.double(21), 42);
+});
+
+test('function names survive renumbering, so traps name the right function', async () => {
+  const bytes = await wat(`(module (import "env" "f" (func $imported))
+    (func $first nop) (func $boom (export "boom") unreachable))`);
+  const m = metered(bytes, { imports: { env: { f: () => {} } } });
+  assert.throws(() => m.exports.boom(), (e: unknown) => e instanceof WebAssembly.RuntimeError && /unreachable/.test(e.message) && /at boom \(/.test(String(e.stack)));
 });
 
 test('SIMD, bulk memory, multi-value blocks, sign extension and saturating conversions decode and run', async () => {
@@ -302,7 +320,7 @@ test('reserved names and unknown opcodes are refused', async () => {
   assert.throws(() => instrument(reservedImport, { metered: true }), (e: unknown) => e instanceof ImageError && e.reason === 'UnsupportedImport');
   const reservedExport = await wat('(module (global (export "wasmkube_fuel") i32 (i32.const 0)))');
   assert.throws(() => instrument(reservedExport, { metered: true }), /reserved/);
-  const bytes = Uint8Array.from(await wat('(module (func (export "f") nop))'));
-  bytes[bytes.lastIndexOf(0x01)] = 0xc5; // nop → an opcode nobody assigned
-  assert.throws(() => instrument(bytes, { metered: true }), /unknown opcode 0xc5/);
+  // (module (func)) whose body holds 0xc5, an opcode nobody assigned
+  const bytes = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 10, 5, 1, 3, 0, 0xc5, 0x0b]);
+  assert.throws(() => instrument(bytes, { metered: true }), /unknown opcode 0xc5 \(at byte offset 0x17\)/);
 });

@@ -3,7 +3,7 @@
 //  - fuel metering (fuel-abi.ts): import wasmkube.out_of_fuel, export the i64 global wasmkube_fuel,
 //    meter every body (instrument-body.ts). Adding a function import shifts every defined
 //    function's index by one, so calls, ref.func, exports, elements and the start function are
-//    renumbered; the name section is dropped. A start function becomes the export wasmkube_start,
+//    renumbered, and so are the function names in the name section (names.ts). A start function becomes the export wasmkube_start,
 //    so that the host can set the fuel grant before any guest code runs;
 //  - with a memory cap, an exported i32 global wasmkube_grow_failed that memory.grow sets to 1
 //    when it fails: the host's evidence for OOMKilled.
@@ -18,6 +18,7 @@ import {
   readStart, readTypes, writeExports, writeImports, writeLimits, writeMemories, type Import, type Limits,
   type WasmModule,
 } from './module.js';
+import { renumberNames } from './names.js';
 import { formatBytes, formatQuantity } from './units.js';
 
 export interface InstrumentOptions {
@@ -141,7 +142,7 @@ export function instrument(bytes: Uint8Array, opts: InstrumentOptions): Instrume
   if (metered) {
     rewriteElements(m, remap);
     rewriteTables(m, remap);
-    m.remove((s) => s.id === SectionId.custom && s.name === 'name');
+    renumberNames(m, remap);
   }
 
   // ---- code

@@ -24,7 +24,7 @@ export async function wat(source: string): Promise<Uint8Array> {
   try {
     m.resolveNames();
     m.validate();
-    return m.toBinary({}).buffer;
+    return m.toBinary({ write_debug_names: true }).buffer;
   } finally {
     m.destroy();
   }
