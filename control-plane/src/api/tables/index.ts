@@ -60,7 +60,7 @@ export function toTable(info: ResourceInfo, objects: ReadonlyArray<object>, opts
   const include = opts.includeObject ?? 'Metadata';
   const rows = new Array<Record<string, unknown>>(objects.length);
   for (let i = 0; i < objects.length; i++) {
-    const o = objects[i] as Obj;
+    const o = (objects[i] ?? {}) as Obj;
     const row: Record<string, unknown> = { cells: printer.cells(o, now) };
     const conditions = printer.conditions?.(o);
     if (conditions) row.conditions = conditions;
