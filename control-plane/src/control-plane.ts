@@ -6,12 +6,15 @@ import { join } from 'node:path';
 import { openLevelStore } from './store/leveldb-store.js';
 import type { Store } from './store/store.js';
 import { startApiServer } from './server.js';
+import { AgentNodeProxy } from './api/agent-proxy.js';
 import type { ApiServer } from './server.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
   host?: string;
   port?: number;
+  /** Service ClusterIP range (default 127.96.0.0/16). */
+  serviceCidr?: string;
 }
 
 export interface RunningControlPlane {
@@ -28,7 +31,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   const store = await openLevelStore(join(opts.dataDir, 'store'));
   let api: ApiServer;
   try {
-    api = await startApiServer({ store, host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+    api = await startApiServer({ store, host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, serviceCidr: opts.serviceCidr, nodeProxy: new AgentNodeProxy(store) });
   } catch (e) {
     await store.close();
     throw e;

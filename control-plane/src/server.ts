@@ -12,6 +12,7 @@ import { buildApp } from './api/router.js';
 import type { WatchRegistry } from './api/watch.js';
 import type { NodeProxy } from './api/node-proxy.js';
 import { noNodeProxy } from './api/node-proxy.js';
+import { allocatingStore, ensureKubernetesService, loadAllocations, ServiceAllocations } from './api/service-ips/index.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -23,6 +24,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** Who answers log/exec/attach/portforward/proxy; default: a 503 Status. */
   nodeProxy?: NodeProxy;
+  /** ClusterIPs come from here (default 127.96.0.0/16); its first address is the `kubernetes` Service's. */
+  serviceCidr?: string;
 }
 
 export interface ApiServer {
@@ -41,7 +44,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const host = opts.host ?? '127.0.0.1';
   const modules = await loadModules();
   let cleaner: NamespaceCleaner | undefined;
-  const svc = new ObjectService(opts.store, modules, { onNamespaceTerminating: (name) => cleaner?.start(name) });
+  // Services get their ClusterIP and node ports while being written (rebuilt from storage here).
+  const allocations = new ServiceAllocations(opts.serviceCidr);
+  for (const p of await loadAllocations(opts.store, allocations)) console.warn(`service allocations: ${p}`);
+  const svc = new ObjectService(allocatingStore(opts.store, allocations), modules, { onNamespaceTerminating: (name) => cleaner?.start(name) });
   cleaner = new NamespaceCleaner(svc);
   await ensureSystemNamespaces(svc);
   await cleaner.resume();
@@ -75,6 +81,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
   const port = (server.address() as AddressInfo).port;
   address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  try {
+    await ensureKubernetesService(svc, allocations.firstIp, host, port);
+  } catch (e) {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw e;
+  }
   let closing: Promise<void> | undefined;
   return {
     url: `http://${address}`,
