@@ -40,10 +40,10 @@ export async function execOverSpdy(
       const type = s.headers['streamtype'];
       if (type === 'resize') {
         s.on('data', (c: Buffer) => resizeDecoder.push(c));
-      } else if (type === 'stdin') {
-        // We never write on stdin; half-close our side so the stream can be forgotten once the client is done.
-        s.end();
       }
+      // Our side of `stdin` must stay open: kubectl reads it and, on EOF, closes its stdin stream, even
+      // while it is still copying its own stdin (client-go remotecommand copyStdin). Closing it early cut
+      // piped input short at ~200 kB.
       if (type) streams.set(type, s);
       if (wanted.every((w) => streams.has(w))) {
         clearTimeout(timer);

@@ -53,7 +53,11 @@ export async function execOverWebSocket(
     const payload = data.subarray(1);
     switch (data[0]) {
       case CHANNEL_STDIN:
-        if (stdin && !stdin.writableEnded && payload.length > 0) stdin.write(payload);
+        // A process that reads slowly slows the client down instead of growing our buffer.
+        if (stdin && !stdin.writableEnded && payload.length > 0 && !stdin.write(payload)) {
+          ws.pause();
+          stdin.once('drain', () => ws.resume());
+        }
         break;
       case CHANNEL_RESIZE:
         resizeDecoder.push(payload);
@@ -80,6 +84,7 @@ export async function execOverWebSocket(
     resize,
     signal: abort.signal,
     finish: async (status) => {
+      ws.resume(); // unread stdin must not keep us from reading the client's close frame
       if (ws.readyState === ws.OPEN) {
         await new Promise<void>((resolve) =>
           ws.send(Buffer.concat([Buffer.from([CHANNEL_ERROR]), Buffer.from(JSON.stringify(status))]), { binary: true }, () => resolve()),

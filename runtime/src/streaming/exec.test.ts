@@ -100,6 +100,14 @@ describe('kubectl exec (real kubectl 1.32)', { skip: !hasKubectl(32) && 'kubectl
         assert.equal(r.code, 0);
       });
 
+      it('exec -i relays 1 MB of stdin and back intact', async () => {
+        const input = Array.from({ length: 16_384 }, (_, i) => `${String(i).padStart(8, '0')}${'y'.repeat(55)}\n`).join('');
+        const r = await h.kubectl(32, ['exec', '-i', 'web', '--', 'cat'], { env, stdin: input });
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout.length, input.length);
+        assert.ok(r.stdout === input, 'output differs from input');
+      });
+
       it('keeps stdout and stderr apart', async () => {
         const r = await h.kubectl(32, ['exec', 'web', '--', 'err'], { env });
         assert.equal(r.stdout, 'to-out\n');

@@ -123,6 +123,8 @@ export async function startHarness(routes: { exec?: UpgradeHandler; attach?: Upg
       let stderr = '';
       child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
       child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+      // kubectl exiting before it read all input must fail the assertion, not crash the runner with EPIPE.
+      child.stdin!.on('error', () => undefined);
       if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
       else child.stdin!.end();
       // Bounded: a hung kubectl is killed and reported with code null.
