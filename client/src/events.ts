@@ -16,6 +16,8 @@ interface Recorded {
 
 export class EventRecorder {
   private readonly seen = new Map<string, Recorded>();
+  /** Events are written one after another, so they appear in the order they happened. */
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly client: KubeClient,
@@ -25,7 +27,7 @@ export class EventRecorder {
 
   /** Fire and forget: an event that cannot be written must not fail the caller's work. */
   event(obj: KubeObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
-    void this.record(obj, type, reason, message, fieldPath).catch(() => undefined);
+    this.tail = this.tail.then(() => this.record(obj, type, reason, message, fieldPath)).catch(() => undefined);
   }
 
   /** fieldPath names the part of the object, e.g. "spec.containers{web}" for a container's events. */

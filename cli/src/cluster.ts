@@ -1,0 +1,148 @@
+// A whole cluster in this process: the control plane on the embedded LevelDB (API server,
+// scheduler, controllers — which still talk to each other only over HTTP) and N node agents.
+// `wasmkube up` runs one for the user; test suites use it as a fixture:
+//
+//   const cluster = await startCluster({ nodes: 2 });
+//   await cluster.apply(yaml);
+//   await cluster.waitFor(async () => (await cluster.pod('default', 'web'))?.status?.phase === 'Running');
+//   await cluster.stop();
+//
+// Fixtures get a temporary data dir, an ephemeral port and their own 127.x address ranges, so
+// any number can run side by side, in one process or many.
+
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeClient, R, type KubeObject } from '@wasmkube/client';
+import { Scheduler, startControlPlane, startControllers, type RunningControlPlane, type RunningControllers } from '@wasmkube/control-plane';
+import { LoopbackNetwork, Sandbox, SandboxRuntime, startNodeAgent, type BackoffPolicy, type NodeAgent } from '@wasmkube/runtime';
+import { claimRanges, type ClusterRanges } from './address-ranges.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { applyObjects, parseManifests, type AppliedObject } from './manifests.js';
+
+export interface ClusterOptions {
+  /** Node agents to start (default 1). */
+  nodes?: number;
+  /** Where state lives; default a temporary dir removed by stop(). */
+  dataDir?: string;
+  /** API port (default 0 = ephemeral). */
+  port?: number;
+  host?: string;
+  /** Images loaded into every node's store before pods run: name:tag → .wasm path or bytes. */
+  images?: Record<string, string | Uint8Array>;
+  /** Use the documented default ranges (127.244/16 pods, 127.96/16 services) when free. */
+  defaultRanges?: boolean;
+  /** Restart back-off for containers (tests shorten it); default Kubernetes' 10 s → 5 min. */
+  crashBackoff?: BackoffPolicy;
+  /** Warm workers per node. */
+  poolSize?: number;
+  /** Progress lines (the CLI prints them). */
+  log?: (line: string) => void;
+}
+
+export interface Cluster {
+  url: string;
+  kubeconfig: string;
+  dataDir: string;
+  podCidr: string;
+  serviceCidr: string;
+  client: KubeClient;
+  nodes: NodeAgent[];
+  /** Create the objects of a YAML string (one or more documents) or of parsed objects. */
+  apply(manifests: string | KubeObject[]): Promise<AppliedObject[]>;
+  /** Poll until fn returns something truthy; rejects with `what` after timeoutMs. */
+  waitFor<T>(fn: () => Promise<T | undefined | null | false>, opts?: { timeoutMs?: number; what?: string }): Promise<T>;
+  pod(namespace: string, name: string): Promise<(KubeObject & { status?: { phase?: string } }) | undefined>;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
+  const log = opts.log ?? (() => undefined);
+  const temporary = !opts.dataDir;
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'wasmkube-')));
+  const ranges: ClusterRanges = claimRanges(opts.defaultRanges ?? false);
+  let cp: RunningControlPlane | undefined;
+  let controllers: RunningControllers | undefined;
+  let scheduler: Scheduler | undefined;
+  const nodes: NodeAgent[] = [];
+  let client: KubeClient | undefined;
+
+  const stop = async () => {
+    for (const n of nodes.splice(0)) await n.stop(2_000).catch(() => undefined);
+    await scheduler?.stop().catch(() => undefined);
+    await controllers?.stop().catch(() => undefined);
+    await client?.close().catch(() => undefined);
+    await cp?.close().catch(() => undefined);
+    ranges.release();
+    if (temporary) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+  };
+
+  try {
+    const t0 = performance.now();
+    cp = await startControlPlane({ dataDir: join(dataDir, 'control-plane'), host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+    log(`API server listening on ${cp.url} (${Math.round(performance.now() - t0)} ms)`);
+    const kubeconfig = join(dataDir, 'kubeconfig');
+    await writeKubeconfig(kubeconfig, cp.url);
+    client = new KubeClient(cp.url, { userAgent: 'wasmkube-cli/0.1' });
+    controllers = await startControllers(cp.url, { clusterCidr: ranges.podCidr });
+    scheduler = new Scheduler(new KubeClient(cp.url, { userAgent: 'default-scheduler/wasmkube' }));
+    await scheduler.start();
+    log(`scheduler and controllers running (pod range ${ranges.podCidr}, service range ${ranges.serviceCidr})`);
+
+    const images: [string, Uint8Array][] = [];
+    for (const [name, src] of Object.entries(opts.images ?? {})) images.push([name, typeof src === 'string' ? await readFile(src) : src]);
+
+    const count = opts.nodes ?? 1;
+    for (let i = 0; i < count; i++) {
+      const name = count === 1 ? 'node-1' : `node-${i + 1}`;
+      const nodeDir = join(dataDir, 'nodes', name);
+      const sandbox = new Sandbox({ poolSize: opts.poolSize ?? 2, logDir: join(nodeDir, 'logs'), network: new LoopbackNetwork() });
+      const agent = await startNodeAgent({
+        apiUrl: cp.url,
+        nodeName: name,
+        dataDir: nodeDir,
+        runtime: new SandboxRuntime({ sandbox }),
+        crashBackoff: opts.crashBackoff,
+      });
+      for (const [img, bytes] of images) await agent.images.load(img, bytes);
+      nodes.push(agent);
+      log(`node ${name} ready (pods ${agent.podCIDR}, agent ${agent.agentUrl})`);
+    }
+
+    const c = client;
+    return {
+      url: cp.url,
+      kubeconfig,
+      dataDir,
+      podCidr: ranges.podCidr,
+      serviceCidr: ranges.serviceCidr,
+      client: c,
+      nodes,
+      apply: (m) => applyObjects(c, typeof m === 'string' ? parseManifests(m) : m),
+      waitFor: (fn, o) => waitFor(fn, o),
+      pod: async (ns, name) => {
+        try {
+          return await c.get(R.pods, ns, name);
+        } catch {
+          return undefined;
+        }
+      },
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, opts: { timeoutMs?: number; what?: string } = {}): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  let delay = 10;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${opts.timeoutMs ?? 30_000} ms waiting for ${opts.what ?? 'condition'}`);
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 250);
+  }
+}
