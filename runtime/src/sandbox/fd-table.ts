@@ -1,0 +1,87 @@
+// The guest's file descriptors as the agent's main thread sees them. Numbers 0–2 are stdio and
+// live in the worker; 3.. are preopened mounts (in mount order), then the pre-opened listening
+// sockets, then whatever the guest opens.
+import type net from 'node:net';
+
+export interface DirRes {
+  kind: 'dir';
+  /** Host path of this directory (already resolved: no symlinks). */
+  host: string;
+  readOnly: boolean;
+  /** Set on preopens: the path the guest sees (fd_prestat_dir_name). */
+  guestPath?: string;
+  flags: number;
+}
+
+export interface FileRes {
+  kind: 'file';
+  fd: number;
+  host: string;
+  readOnly: boolean;
+  writable: boolean;
+  readable: boolean;
+  append: boolean;
+  pos: number;
+  flags: number;
+}
+
+export interface ListenerRes {
+  kind: 'listener';
+  server: net.Server;
+  /** Connections accepted by the kernel, not yet by the guest. */
+  queue: net.Socket[];
+  flags: number;
+  name?: string;
+}
+
+export interface SocketRes {
+  kind: 'socket';
+  sock: net.Socket;
+  chunks: Buffer[];
+  bytes: number;
+  eof: boolean;
+  error?: string;
+  /** Set while socket.write() reports backpressure; cleared on 'drain'. */
+  congested: boolean;
+  flags: number;
+}
+
+/** A socket from sock_open (WasmEdge extension) not yet listening or connected. */
+export interface UnboundRes {
+  kind: 'unbound';
+  bindIp?: string;
+  bindPort?: number;
+  flags: number;
+}
+
+export type Resource = DirRes | FileRes | ListenerRes | SocketRes | UnboundRes;
+
+export class FdTable {
+  private readonly map = new Map<number, Resource>();
+
+  get(fd: number): Resource | undefined {
+    return this.map.get(fd);
+  }
+
+  /** Lowest free number ≥ 3, as POSIX does. */
+  add(res: Resource): number {
+    let fd = 3;
+    while (this.map.has(fd)) fd++;
+    this.map.set(fd, res);
+    return fd;
+  }
+
+  set(fd: number, res: Resource): void {
+    this.map.set(fd, res);
+  }
+
+  delete(fd: number): Resource | undefined {
+    const r = this.map.get(fd);
+    this.map.delete(fd);
+    return r;
+  }
+
+  entries(): IterableIterator<[number, Resource]> {
+    return this.map.entries();
+  }
+}

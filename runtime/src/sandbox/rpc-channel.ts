@@ -1,0 +1,172 @@
+// The shared-memory channel between a container's worker (the guest) and the agent's main thread
+// (which owns every real file descriptor and socket).
+//
+// One SharedArrayBuffer per container, one call in flight at a time (a WASI guest is single-threaded):
+//
+//   bytes 0..15    Int32 control: [REQ_SEQ, RESP_SEQ, OP, DATA_LEN]
+//   bytes 16..79   Float64 args[8]      (numbers up to 2^53: fds, offsets, flags, lengths)
+//   bytes 80..143  Float64 results[8]   (results[0] = WASI errno)
+//   bytes 144..207 Float64 usage[8]     (written by the worker, read by usage(); see USAGE)
+//   bytes 208..223 Int32 [SLEEP, CLOSED, …]  (SLEEP: a slot nobody notifies, for timed waits)
+//   bytes 256..    data region (DATA_SIZE bytes): paths, read/write payloads, stat structs
+//
+// The worker writes OP, args and data, bumps REQ_SEQ and notifies it, then Atomics.wait()s on
+// RESP_SEQ. The main thread waits with Atomics.waitAsync() on REQ_SEQ (it never blocks), does the
+// I/O (possibly asynchronously: accept, recv, poll), writes results + data, stores RESP_SEQ = REQ_SEQ
+// and notifies. Sequence numbers rather than a state flag mean neither side can miss a wake-up or
+// spin on a stale value. Payloads larger than DATA_SIZE are moved in chunks by the caller.
+
+export const DATA_OFFSET = 256;
+export const DATA_SIZE = 64 * 1024;
+export const CHANNEL_BYTES = DATA_OFFSET + DATA_SIZE;
+
+export const CTRL = { REQ_SEQ: 0, RESP_SEQ: 1, OP: 2, DATA_LEN: 3 } as const;
+/** Indices into the usage Float64Array. */
+export const USAGE = { FUEL: 0, MEMORY: 1, PERIODS: 2, THROTTLED: 3, RUNNING: 4, THROTTLED_NS: 5 } as const;
+export const MISC = { SLEEP: 0, CLOSED: 1 } as const;
+
+/** Operations the worker asks of the main thread. */
+export const OP = {
+  FD_CLOSE: 1, FD_READ: 2, FD_WRITE: 3, FD_PREAD: 4, FD_PWRITE: 5, FD_SEEK: 6, FD_FDSTAT_GET: 7,
+  FD_FDSTAT_SET_FLAGS: 8, FD_FILESTAT_GET: 9, FD_FILESTAT_SET_SIZE: 10, FD_FILESTAT_SET_TIMES: 11,
+  FD_SYNC: 12, FD_READDIR: 13, FD_PRESTAT_GET: 14, FD_PRESTAT_DIR_NAME: 15, FD_RENUMBER: 16,
+  PATH_OPEN: 20, PATH_FILESTAT_GET: 21, PATH_CREATE_DIRECTORY: 22, PATH_REMOVE_DIRECTORY: 23,
+  PATH_UNLINK_FILE: 24, PATH_RENAME: 25, PATH_READLINK: 26, PATH_SYMLINK: 27, PATH_FILESTAT_SET_TIMES: 28,
+  PATH_LINK: 29,
+  SOCK_ACCEPT: 40, SOCK_RECV: 41, SOCK_SEND: 42, SOCK_SHUTDOWN: 43, POLL: 44,
+  SOCK_OPEN: 50, SOCK_BIND: 51, SOCK_LISTEN: 52, SOCK_CONNECT: 53, SOCK_ADDR_LOCAL: 54,
+  SOCK_ADDR_PEER: 55, SOCK_GETADDRINFO: 56,
+} as const;
+
+export interface ChannelViews {
+  ctrl: Int32Array;
+  args: Float64Array;
+  results: Float64Array;
+  usage: Float64Array;
+  misc: Int32Array;
+  data: Uint8Array;
+}
+
+export function channelViews(sab: SharedArrayBuffer): ChannelViews {
+  return {
+    ctrl: new Int32Array(sab, 0, 4),
+    args: new Float64Array(sab, 16, 8),
+    results: new Float64Array(sab, 80, 8),
+    usage: new Float64Array(sab, 144, 8),
+    misc: new Int32Array(sab, 208, 4),
+    data: new Uint8Array(sab, DATA_OFFSET, DATA_SIZE),
+  };
+}
+
+/** Worker side: a synchronous call that blocks the guest until the main thread answers. */
+export class ChannelClient {
+  readonly v: ChannelViews;
+  private seq = 0;
+  constructor(sab: SharedArrayBuffer) {
+    this.v = channelViews(sab);
+  }
+
+  /** Args are copied into the channel; `data` (if any) into the data region. Returns the errno. */
+  call(op: number, args: readonly number[], data?: Uint8Array): number {
+    const { ctrl, results } = this.v;
+    for (let i = 0; i < args.length; i++) this.v.args[i] = args[i];
+    let len = 0;
+    if (data) {
+      len = Math.min(data.length, DATA_SIZE);
+      this.v.data.set(data.subarray(0, len));
+    }
+    ctrl[CTRL.OP] = op;
+    ctrl[CTRL.DATA_LEN] = len;
+    const seq = ++this.seq;
+    Atomics.store(ctrl, CTRL.REQ_SEQ, seq);
+    Atomics.notify(ctrl, CTRL.REQ_SEQ);
+    // Bounded by the main thread answering; if the agent dies the worker dies with it.
+    for (;;) {
+      const resp = Atomics.load(ctrl, CTRL.RESP_SEQ);
+      if (resp === seq) break;
+      Atomics.wait(ctrl, CTRL.RESP_SEQ, resp);
+    }
+    return results[0];
+  }
+
+  /** Length of the response payload the main thread put in the data region. */
+  get dataLen(): number {
+    return this.v.ctrl[CTRL.DATA_LEN];
+  }
+}
+
+/** Atomics.waitAsync (V8 ≥ 8.7, so every supported Node) is missing from lib ES2023. */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, i: number, v: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}).waitAsync;
+
+export interface Request {
+  op: number;
+  args: Float64Array;
+  /** The request payload (a view into the data region: copy it before awaiting anything). */
+  data: Uint8Array;
+}
+
+export interface Response {
+  errno: number;
+  results?: number[];
+  data?: Uint8Array;
+}
+
+/**
+ * Main-thread side: serves requests one at a time without ever blocking the event loop.
+ * `handle` may be async (accept, recv, poll wait for the network).
+ */
+export class ChannelServer {
+  readonly v: ChannelViews;
+  private lastSeq = 0;
+  private closed = false;
+  constructor(sab: SharedArrayBuffer, private readonly handle: (req: Request) => Response | Promise<Response>) {
+    this.v = channelViews(sab);
+  }
+
+  start(): void {
+    void this.loop();
+  }
+
+  close(): void {
+    this.closed = true;
+    // Wake our own waitAsync so the loop ends and holds no reference to the buffer.
+    Atomics.store(this.v.misc, MISC.CLOSED, 1);
+    Atomics.add(this.v.ctrl, CTRL.REQ_SEQ, 0);
+    Atomics.notify(this.v.ctrl, CTRL.REQ_SEQ);
+  }
+
+  private async loop(): Promise<void> {
+    const { ctrl } = this.v;
+    while (!this.closed) {
+      const w = waitAsync(ctrl, CTRL.REQ_SEQ, this.lastSeq);
+      if (w.async) await w.value;
+      if (this.closed) return;
+      const seq = Atomics.load(ctrl, CTRL.REQ_SEQ);
+      if (seq === this.lastSeq) continue; // woken by close() or spuriously
+      this.lastSeq = seq;
+      const req: Request = {
+        op: ctrl[CTRL.OP],
+        args: new Float64Array(this.v.args),
+        data: this.v.data.subarray(0, ctrl[CTRL.DATA_LEN]),
+      };
+      let res: Response;
+      try {
+        res = await this.handle(req);
+      } catch (err) {
+        res = { errno: 29 /* EIO */ };
+        process.emitWarning(`sandbox host call ${req.op} failed: ${(err as Error).message}`);
+      }
+      if (this.closed) return;
+      this.v.results.fill(0);
+      this.v.results[0] = res.errno;
+      if (res.results) for (let i = 0; i < res.results.length; i++) this.v.results[i + 1] = res.results[i];
+      const len = res.data ? Math.min(res.data.length, DATA_SIZE) : 0;
+      if (res.data) this.v.data.set(res.data.subarray(0, len));
+      ctrl[CTRL.DATA_LEN] = len;
+      Atomics.store(ctrl, CTRL.RESP_SEQ, seq);
+      Atomics.notify(ctrl, CTRL.RESP_SEQ);
+    }
+  }
+}

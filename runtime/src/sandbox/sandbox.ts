@@ -1,0 +1,140 @@
+// The sandbox: starts WASI containers in warm workers. In the spirit of wasmtime's
+// Engine/Module/Store/Linker: an image is compiled once (engine/), each start() instantiates it in a
+// fresh worker with its own args, env, mounts, sockets, limits and log (the "store").
+import path from 'node:path';
+import type net from 'node:net';
+import { WorkerPool } from './worker-pool.js';
+import { ChannelServer, CHANNEL_BYTES } from './rpc-channel.js';
+import { HostIo, type Mount } from './host-io.js';
+import { LogWriter } from './log-writer.js';
+import { Container } from './container.js';
+import { LoopbackNetwork, type PodNetwork } from './network.js';
+import { FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from './fuel-abi.js';
+import type { RunMessage } from './worker-protocol.js';
+
+/** Fuel units per core-second when no calibration is given (FACTS.md: ≈19 G on this machine class). */
+export const DEFAULT_FUEL_PER_CORE_SECOND = 19e9;
+
+/** What the engine hands out for an image; a bare WebAssembly.Module is accepted too. */
+export interface CompiledImageLike {
+  module: WebAssembly.Module;
+}
+
+export interface ListenPort {
+  /** Container port name (LISTEN_FDNAMES); defaults to "port-<n>". */
+  name?: string;
+  port: number;
+  /** Pod IP to bind. */
+  ip: string;
+}
+
+export interface ContainerLimits {
+  /** limits.cpu in millicores: a CFS-like rate (needs a fuel-metered module). */
+  cpuMillis?: number;
+  /** limits.memory: the module must have been compiled with this cap (engine); used to report OOMKilled. */
+  memoryBytes?: number;
+  /** Total fuel before the guest is trapped with reason FuelExhausted. */
+  fuelBudget?: number;
+}
+
+export interface StartOptions {
+  id: string;
+  image: CompiledImageLike | WebAssembly.Module;
+  /** argv, including argv[0]. */
+  args?: string[];
+  env?: Record<string, string> | string[];
+  mounts?: Mount[];
+  listenPorts?: ListenPort[];
+  limits?: ContainerLimits;
+  /** Defaults to <logDir>/<id>.log. */
+  logPath?: string;
+  stdin?: string | Uint8Array;
+  /** The pod's IP (outbound source address, `localhost`); defaults to the first listen port's IP or 127.0.0.1. */
+  podIp?: string;
+}
+
+export interface SandboxOptions {
+  /** Pre-spawned workers kept ready (default 2). */
+  poolSize?: number;
+  logDir?: string;
+  network?: PodNetwork;
+  /** From the engine's calibrateFuelPerCoreSecond(); default DEFAULT_FUEL_PER_CORE_SECOND. */
+  fuelPerCoreSecond?: number;
+}
+
+export function isFuelMetered(module: WebAssembly.Module): boolean {
+  return WebAssembly.Module.imports(module).some((i) => i.module === FUEL_IMPORT_MODULE && i.name === FUEL_IMPORT_NAME);
+}
+
+export class Sandbox {
+  readonly pool: WorkerPool;
+  readonly network: PodNetwork;
+  fuelPerCoreSecond: number;
+  private readonly logDir: string;
+  private readonly containers = new Set<Container>();
+
+  constructor(opts: SandboxOptions = {}) {
+    this.pool = new WorkerPool(opts.poolSize ?? 2);
+    this.network = opts.network ?? new LoopbackNetwork();
+    this.logDir = opts.logDir ?? path.resolve('logs');
+    this.fuelPerCoreSecond = opts.fuelPerCoreSecond ?? DEFAULT_FUEL_PER_CORE_SECOND;
+  }
+
+  async start(o: StartOptions): Promise<Container> {
+    const module = o.image instanceof WebAssembly.Module ? o.image : o.image.module;
+    const podIp = o.podIp ?? o.listenPorts?.[0]?.ip ?? '127.0.0.1';
+    const mounts = o.mounts ?? [];
+    const limits = o.limits ?? {};
+    const metered = isFuelMetered(module);
+    if (!metered && (limits.cpuMillis !== undefined || limits.fuelBudget !== undefined)) {
+      throw new Error(`container ${o.id}: cpu limit / fuel budget need a fuel-metered image (compile it with the engine)`);
+    }
+
+    // Sockets first: a port already taken must fail the start, before any guest code runs.
+    const listeners: net.Server[] = [];
+    try {
+      for (const p of o.listenPorts ?? []) listeners.push(await this.network.listen(p.ip, p.port));
+    } catch (err) {
+      for (const l of listeners) l.close();
+      throw new Error(`container ${o.id}: cannot listen: ${(err as Error).message}`);
+    }
+    const names = (o.listenPorts ?? []).map((p, i) => p.name ?? `port-${i}`);
+    let io: HostIo;
+    try {
+      io = new HostIo(mounts, listeners.map((server, i) => ({ server, name: names[i] })), this.network, podIp);
+    } catch (err) {
+      for (const l of listeners) l.close();
+      throw err;
+    }
+
+    const env = Array.isArray(o.env) ? [...o.env] : Object.entries(o.env ?? {}).map(([k, v]) => `${k}=${v}`);
+    if (listeners.length > 0) {
+      // systemd socket activation convention; our fds start after the preopened mounts.
+      env.push(`LISTEN_FDS=${listeners.length}`, `LISTEN_FDNAMES=${names.join(':')}`, `LISTEN_FDS_START=${3 + mounts.length}`);
+    }
+
+    const sab = new SharedArrayBuffer(CHANNEL_BYTES);
+    const server = new ChannelServer(sab, io.handle);
+    const log = new LogWriter(o.logPath ?? path.join(this.logDir, `${o.id}.log`));
+    const worker = await this.pool.take();
+    worker.ref();
+    const c = new Container(o.id, worker, server, io, log, listeners, names, this.fuelPerCoreSecond, sab);
+    this.containers.add(c);
+    void c.exited.then(() => this.containers.delete(c));
+    server.start();
+    const stdin = typeof o.stdin === 'string' ? new TextEncoder().encode(o.stdin) : o.stdin;
+    const msg: RunMessage = {
+      type: 'run', module, sab, args: o.args ?? [o.id], env, stdin,
+      memoryBytes: limits.memoryBytes,
+      fuel: metered ? { fuelPerCoreSecond: this.fuelPerCoreSecond, cpuMillis: limits.cpuMillis, budget: limits.fuelBudget } : undefined,
+    };
+    worker.postMessage(msg);
+    return c;
+  }
+
+  /** Kills every running container and the idle pool. */
+  async close(): Promise<void> {
+    await Promise.all([...this.containers].map((c) => c.stop(0)));
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,31 @@
+// Messages between the Sandbox (main thread) and a container's worker.
+
+export interface RunMessage {
+  type: 'run';
+  module: WebAssembly.Module;
+  sab: SharedArrayBuffer;
+  args: string[];
+  env: string[];
+  stdin?: Uint8Array;
+  /** Present when the module imports wasmkube.out_of_fuel (fuel-abi.ts). */
+  fuel?: { fuelPerCoreSecond: number; cpuMillis?: number; budget?: number };
+  memoryBytes?: number;
+}
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'started'; at: number }
+  | { type: 'log'; fd: 1 | 2; data: Uint8Array }
+  | {
+      type: 'exit';
+      at: number;
+      /** proc_exit code or 0 on return from _start. */
+      code?: number;
+      trap?: string;
+      fuelExhausted?: boolean;
+      memoryBytes: number;
+      /** The guest was near its memory cap when it trapped. */
+      nearMemoryCap?: boolean;
+      /** Instantiation failed (a link error, a missing _start). */
+      startError?: string;
+    };
