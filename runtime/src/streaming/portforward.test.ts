@@ -9,6 +9,8 @@ import { KubeConfig, PortForward } from '@kubernetes/client-node';
 import { handlePortForwardUpgrade } from './portforward.js';
 import { forwardedPort, hasKubectl, startHarness, type Harness } from './kubectl-harness.js';
 
+const BIG = Array.from({ length: 20_000 }, (_, i) => `${String(i).padStart(6, '0')}${'b'.repeat(43)}\n`).join(''); // 1 MB
+
 /** The "pod": an HTTP server answering with the path and body it got. */
 async function startTarget(): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer((req, res) => {
@@ -16,6 +18,7 @@ async function startTarget(): Promise<{ server: http.Server; port: number }> {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       res.setHeader('Content-Type', 'text/plain');
+      if (req.url === '/big') return void res.end(BIG);
       res.end(`${req.method} ${req.url} ${body.length}:${body}`);
     });
   });
@@ -73,7 +76,7 @@ for (const c of cases) {
       await new Promise<void>((resolve) => target.server.close(() => resolve()));
     });
 
-    it('relays two HTTP requests, on separate connections, to the target port', async () => {
+    it('relays HTTP requests (200 kB up, 1 MB down), one SPDY stream pair per connection', async () => {
       const child = h.spawnKubectl(c.minor, ['port-forward', 'pod/web', `0:${target.port}`], c.env);
       const local = await forwardedPort(child);
       assert.deepEqual(h.upgrades, [c.upgrade]);
@@ -87,10 +90,12 @@ for (const c of cases) {
         const b = await request(`http://127.0.0.1:${local}/second`, { dispatcher: agent, method: 'POST', body: payload, reset: true });
         assert.equal(b.statusCode, 200);
         assert.equal(await b.body.text(), `POST /second 200000:${payload}`);
+        const big = await request(`http://127.0.0.1:${local}/big`, { dispatcher: agent, reset: true });
+        assert.ok((await big.body.text()) === BIG, '1 MB download differs');
       } finally {
         await agent.close();
       }
-      assert.deepEqual(dialed, [target.port, target.port]);
+      assert.deepEqual(dialed, [target.port, target.port, target.port]);
       child.kill('SIGKILL');
     });
 
