@@ -2,6 +2,7 @@
 // talking to the API server over HTTP only (never to the store), as kube-controller-manager does.
 
 import { InformerFactory, KubeClient } from '@wasmkube/client';
+import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { NodeIpamController } from './node-ipam/node-ipam.js';
 import { REPLICATION_CONTROLLER, REPLICA_SET, ReplicaSetController } from './replication/replica-set.js';
 
@@ -21,6 +22,7 @@ export async function startControllers(apiUrl: string, opts: ControllerOptions =
     new NodeIpamController(client, factory, opts.clusterCidr),
     new ReplicaSetController(client, factory, REPLICATION_CONTROLLER),
     new ReplicaSetController(client, factory, REPLICA_SET),
+    new EndpointsController(client, factory),
   ];
   await Promise.all(controllers.map((c) => c.start()));
   return {
