@@ -93,10 +93,15 @@ export class Engine {
     const { imports, exports } = validateBinary(bytes);
     const out = instrument(bytes, { metered, memoryLimitBytes });
     let module: WebAssembly.Module;
+    // Node 20 does not count a pending WebAssembly.compile as keeping the event loop alive: a
+    // process with nothing else to do exits mid-compile ("unsettled top-level await"). Hold a timer.
+    const keepAlive = setInterval(() => {}, 60_000);
     try {
       module = await WebAssembly.compile(out.bytes);
     } catch (e) {
       throw new ImageError('InstrumentationFailed', `the instrumented module does not compile (a bug in the engine): ${(e as Error).message}`);
+    } finally {
+      clearInterval(keepAlive);
     }
     return {
       digest,
