@@ -1,10 +1,11 @@
 // Public API of @wasmkube/runtime.
-export { Sandbox, isFuelMetered, DEFAULT_FUEL_PER_CORE_SECOND } from './sandbox/sandbox.js';
-export type { SandboxOptions, StartOptions, ListenPort, ContainerLimits, CompiledImageLike } from './sandbox/sandbox.js';
+export { Sandbox, isFuelMetered, supportedImports } from './sandbox/sandbox.js';
+export type { SandboxOptions, SandboxCompileOptions, StartOptions, ListenPort, ContainerLimits } from './sandbox/sandbox.js';
 export { Container } from './sandbox/container.js';
 export type { ContainerUsage } from './sandbox/container.js';
 export type { ExitStatus, ExitReason } from './sandbox/exit-status.js';
 export type { Mount } from './sandbox/host-io.js';
+export type { CompiledImage } from './sandbox/engine/index.js';
 export { LoopbackNetwork } from './sandbox/network.js';
 export type { PodNetwork } from './sandbox/network.js';
 export { LogWriter, rfc3339NanoNow } from './sandbox/log-writer.js';

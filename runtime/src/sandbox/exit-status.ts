@@ -43,9 +43,10 @@ export function exitStatusOf(m: WorkerMessage & { type: 'exit' }, startedAt: Dat
   if (m.fuelExhausted) return { exitCode: 152, reason: 'FuelExhausted', message: m.trap, startedAt, finishedAt };
   if (m.trap !== undefined) {
     const t = describeTrap(m.trap);
-    // A guest at its memory cap that traps (a failed memory.grow followed by abort or a null
-    // dereference) is out of memory: report it as the kernel's OOM killer would.
-    if (m.nearMemoryCap) return { exitCode: 137, reason: 'OOMKilled', message: `memory limit reached (${m.memoryBytes} bytes); then: ${t.message}`, startedAt, finishedAt };
+    // A guest that saw memory.grow fail (the engine's instrumented modules record it) or that is
+    // at its memory cap, and then traps (abort() on malloc NULL, a null dereference), is out of
+    // memory: report it as the kernel's OOM killer would.
+    if (m.growFailed || m.nearMemoryCap) return { exitCode: 137, reason: 'OOMKilled', message: `memory limit reached (${m.memoryBytes} bytes); then: ${t.message}`, startedAt, finishedAt };
     return { exitCode: t.exitCode, reason: 'Error', message: t.message, startedAt, finishedAt };
   }
   const code = (m.code ?? 0) >>> 0;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import http from 'node:http';
 import { request } from 'undici';
 import { Sandbox } from './sandbox.js';
-import { guest, watGuest } from './test-guests.js';
+import { assembleWat, guest, guestBytes, watGuest } from './test-guests.js';
 import { parseRecord } from './log-reader.js';
 
 let sb: Sandbox;
@@ -268,4 +268,27 @@ test('a start with a port already in use fails before any guest code runs', asyn
   const c = await sb.start({ id: 'p1', image: await guest('httpd'), listenPorts: [{ port: 0, ip }] });
   await assert.rejects(sb.start({ id: 'p2', image: await guest('httpd'), listenPorts: [{ port: c.listening[0].port, ip }] }), /cannot listen/);
   await c.stop(0);
+});
+
+test('engine images: C memory bomb OOMKilled at limits.memory, C loop stopped by its fuel budget', async () => {
+  const bomb = await sb.compile(guestBytes('membomb'), { memoryLimitBytes: 8 << 20 });
+  const a = await sb.start({ id: 'cbomb', image: bomb });
+  const st = await a.exited;
+  assert.deepEqual([st.reason, st.exitCode], ['OOMKilled', 137], st.message);
+  assert.ok(a.usage().memoryBytes <= 8 << 20);
+  assert.match(logLines('cbomb')[0].content, /^malloc failed after \d MiB$/);
+
+  const cpu = await sb.compile(guestBytes('cpu'));
+  const b = await sb.start({ id: 'cbudget', image: cpu, args: ['cpu', '0'], limits: { fuelBudget: 2e8 } });
+  const sb2 = await b.exited;
+  assert.deepEqual([sb2.reason, sb2.exitCode], ['FuelExhausted', 152]);
+  assert.ok(b.usage().fuelConsumed >= 2e8);
+
+  await assert.rejects(sb.start({ id: 'x', image: bomb, limits: { memoryBytes: 1 << 30 } }), /memory limit/);
+});
+
+test('images: garbage bytes and unsupported imports are refused with a clear message', async () => {
+  await assert.rejects(sb.compile(new TextEncoder().encode('#!/bin/sh\necho hi\n')), /not a WebAssembly module/);
+  const wasm = await assembleWat('(module (import "wasi_snapshot_preview1" "thread_spawn" (func (param i32) (result i32))) (memory (export "memory") 1) (func (export "_start")))');
+  await assert.rejects(sb.compile(wasm), /unsupported import "thread_spawn" from module "wasi_snapshot_preview1"/);
 });

@@ -11,13 +11,12 @@ import { Container } from './container.js';
 import { LoopbackNetwork, type PodNetwork } from './network.js';
 import { FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from './fuel-abi.js';
 import type { RunMessage } from './worker-protocol.js';
+import { Engine, calibrateFuelPerCoreSecond, type CompiledImage } from './engine/index.js';
+import { WASI_FUNCTIONS } from './wasi-guest.js';
 
-/** Fuel units per core-second when no calibration is given (FACTS.md: ≈19 G on this machine class). */
-export const DEFAULT_FUEL_PER_CORE_SECOND = 19e9;
-
-/** What the engine hands out for an image; a bare WebAssembly.Module is accepted too. */
-export interface CompiledImageLike {
-  module: WebAssembly.Module;
+/** What this host provides to guests: our preview1 functions and the WasmEdge socket extension. */
+export function supportedImports(module: string, name: string, kind: string): boolean {
+  return module === 'wasi_snapshot_preview1' && kind === 'function' && WASI_FUNCTIONS.has(name);
 }
 
 export interface ListenPort {
@@ -31,7 +30,7 @@ export interface ListenPort {
 export interface ContainerLimits {
   /** limits.cpu in millicores: a CFS-like rate (needs a fuel-metered module). */
   cpuMillis?: number;
-  /** limits.memory: the module must have been compiled with this cap (engine); used to report OOMKilled. */
+  /** limits.memory: the image must have been compiled with this cap (sandbox.compile); used to report OOMKilled. */
   memoryBytes?: number;
   /** Total fuel before the guest is trapped with reason FuelExhausted. */
   fuelBudget?: number;
@@ -39,7 +38,8 @@ export interface ContainerLimits {
 
 export interface StartOptions {
   id: string;
-  image: CompiledImageLike | WebAssembly.Module;
+  /** From sandbox.compile() (engine: fuel-metered, memory-capped), or a bare module (no limits). */
+  image: CompiledImage | WebAssembly.Module;
   /** argv, including argv[0]. */
   args?: string[];
   env?: Record<string, string> | string[];
@@ -58,8 +58,17 @@ export interface SandboxOptions {
   poolSize?: number;
   logDir?: string;
   network?: PodNetwork;
-  /** From the engine's calibrateFuelPerCoreSecond(); default DEFAULT_FUEL_PER_CORE_SECOND. */
+  /** Fuel units per core-second; measured with the engine's calibrateFuelPerCoreSecond() (~150 ms) if not given. */
   fuelPerCoreSecond?: number;
+  /** Shares a compile cache with other users; a new Engine otherwise. */
+  engine?: Engine;
+}
+
+export interface SandboxCompileOptions {
+  /** limits.memory in bytes: written into the module as every memory's maximum. */
+  memoryLimitBytes?: number;
+  /** Fuel instrumentation (default true): needed for cpu limits, fuel budgets and CPU usage. */
+  metered?: boolean;
 }
 
 export function isFuelMetered(module: WebAssembly.Module): boolean {
@@ -69,6 +78,7 @@ export function isFuelMetered(module: WebAssembly.Module): boolean {
 export class Sandbox {
   readonly pool: WorkerPool;
   readonly network: PodNetwork;
+  readonly engine: Engine;
   fuelPerCoreSecond: number;
   private readonly logDir: string;
   private readonly containers = new Set<Container>();
@@ -77,15 +87,26 @@ export class Sandbox {
     this.pool = new WorkerPool(opts.poolSize ?? 2);
     this.network = opts.network ?? new LoopbackNetwork();
     this.logDir = opts.logDir ?? path.resolve('logs');
-    this.fuelPerCoreSecond = opts.fuelPerCoreSecond ?? DEFAULT_FUEL_PER_CORE_SECOND;
+    this.engine = opts.engine ?? new Engine();
+    this.fuelPerCoreSecond = opts.fuelPerCoreSecond ?? calibrateFuelPerCoreSecond();
+  }
+
+  /** Validates, instruments and compiles an image once (cached by digest and limits). Throws ImageError. */
+  compile(bytes: Uint8Array, opts: SandboxCompileOptions = {}): Promise<CompiledImage> {
+    return this.engine.compile(bytes, { ...opts, supportedImports });
   }
 
   async start(o: StartOptions): Promise<Container> {
-    const module = o.image instanceof WebAssembly.Module ? o.image : o.image.module;
+    const image = o.image instanceof WebAssembly.Module ? undefined : o.image;
+    const module = image ? image.module : (o.image as WebAssembly.Module);
     const podIp = o.podIp ?? o.listenPorts?.[0]?.ip ?? '127.0.0.1';
     const mounts = o.mounts ?? [];
-    const limits = o.limits ?? {};
-    const metered = isFuelMetered(module);
+    const limits = { ...o.limits };
+    limits.memoryBytes ??= image?.memoryLimitBytes;
+    if (image && limits.memoryBytes !== image.memoryLimitBytes) {
+      throw new Error(`container ${o.id}: memory limit ${limits.memoryBytes} needs the image compiled with memoryLimitBytes ${limits.memoryBytes} (it has ${image.memoryLimitBytes ?? 'none'})`);
+    }
+    const metered = image ? image.metered : isFuelMetered(module);
     if (!metered && (limits.cpuMillis !== undefined || limits.fuelBudget !== undefined)) {
       throw new Error(`container ${o.id}: cpu limit / fuel budget need a fuel-metered image (compile it with the engine)`);
     }
@@ -126,6 +147,8 @@ export class Sandbox {
     const msg: RunMessage = {
       type: 'run', module, sab, args: o.args ?? [o.id], env, stdin,
       memoryBytes: limits.memoryBytes,
+      startExport: image?.startExport,
+      growFailedExport: image?.growFailedExport,
       fuel: metered ? { fuelPerCoreSecond: this.fuelPerCoreSecond, cpuMillis: limits.cpuMillis, budget: limits.fuelBudget } : undefined,
     };
     worker.postMessage(msg);

@@ -32,9 +32,14 @@ let wabtReady: Promise<Wabt> | undefined;
 export async function watBytes(name: string, subst: Record<string, string> = {}): Promise<Uint8Array> {
   let text = fs.readFileSync(path.join(TESTDATA, `${name}.wat`), 'utf8');
   for (const [k, v] of Object.entries(subst)) text = text.replaceAll(k, v);
+  return assembleWat(text, `${name}.wat`);
+}
+
+/** Assembles WAT source text with wabt. */
+export async function assembleWat(text: string, file = 'inline.wat'): Promise<Uint8Array> {
   wabtReady ??= import('wabt').then((m) => m.default());
   const wabt = await wabtReady;
-  const mod = wabt.parseWat(`${name}.wat`, text, { bulk_memory: true });
+  const mod = wabt.parseWat(file, text, { bulk_memory: true });
   try {
     return mod.toBinary({}).buffer;
   } finally {

@@ -3,7 +3,7 @@
 // file or socket goes to the agent's main thread through the shared channel (rpc-channel.ts),
 // data copied through its 64 KiB region in chunks.
 import { randomFillSync } from 'node:crypto';
-import { ChannelClient, DATA_SIZE, OP, USAGE } from './rpc-channel.js';
+import { CHANNEL_BYTES, ChannelClient, DATA_SIZE, OP, USAGE } from './rpc-channel.js';
 import { CLOCK, E, EVENTTYPE, FILETYPE, RIGHTS, SUBCLOCKFLAGS_ABSTIME, WE_AF } from './wasi-abi.js';
 import { MISC } from './rpc-channel.js';
 
@@ -542,3 +542,8 @@ export class WasiGuest {
   }
 }
 
+
+/** Names of the wasi_snapshot_preview1 functions (incl. the WasmEdge socket extension) this host implements. */
+export const WASI_FUNCTIONS: ReadonlySet<string> = new Set(
+  Object.keys(new WasiGuest({ args: [], env: [], output() {} }, new ChannelClient(new SharedArrayBuffer(CHANNEL_BYTES))).imports()),
+);

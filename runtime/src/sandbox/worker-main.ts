@@ -63,6 +63,7 @@ function run(msg: RunMessage): void {
 
   let result: WorkerMessage & { type: 'exit' };
   try {
+    if (msg.startExport) (instance.exports[msg.startExport] as () => void)();
     start();
     result = { type: 'exit', at: 0, code: 0, memoryBytes: 0 };
   } catch (err) {
@@ -79,6 +80,8 @@ function run(msg: RunMessage): void {
   result.memoryBytes = bytes;
   result.at = Date.now();
   if (msg.memoryBytes !== undefined) result.nearMemoryCap = nearCap(bytes, msg.memoryBytes);
+  const grow = msg.growFailedExport ? instance.exports[msg.growFailedExport] : undefined;
+  if (grow instanceof WebAssembly.Global) result.growFailed = Number(grow.value) !== 0;
   send(result);
 }
 

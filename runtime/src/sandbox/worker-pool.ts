@@ -1,18 +1,16 @@
 // A warm pool of pre-spawned workers: spawning one costs ~45 ms (FACTS.md), taken off the pod start.
 // A worker runs one container and is then discarded; the pool refills in the background.
 import { Worker } from 'node:worker_threads';
-import v8 from 'node:v8';
+import { useOptimizingTier } from './engine/tier.js';
 
 const REFILL_DELAY_MS = 100;
 const WORKER_URL = new URL('./worker-main.js', import.meta.url);
 
-/** wasm on the optimising tier only (FACTS.md: a long-running function never tiers up otherwise). */
-let flagsSet = false;
-export function setWasmFlags(): void {
-  if (flagsSet) return;
-  flagsSet = true;
-  v8.setFlagsFromString('--no-liftoff');
-}
+/**
+ * wasm on the optimising tier only, compiled eagerly (engine/tier.ts): V8 flags are process-wide,
+ * so setting them on the main thread covers the workers and the modules posted to them.
+ */
+export const setWasmFlags = useOptimizingTier;
 
 export class WorkerPool {
   private ready: Worker[] = [];

@@ -10,6 +10,10 @@ export interface RunMessage {
   /** Present when the module imports wasmkube.out_of_fuel (fuel-abi.ts). */
   fuel?: { fuelPerCoreSecond: number; cpuMillis?: number; budget?: number };
   memoryBytes?: number;
+  /** CompiledImage.startExport: called right after instantiation (the module's moved start function). */
+  startExport?: string;
+  /** CompiledImage.growFailedExport: an i32 global the instrumented module sets when memory.grow fails. */
+  growFailedExport?: string;
 }
 
 export type WorkerMessage =
@@ -24,8 +28,9 @@ export type WorkerMessage =
       trap?: string;
       fuelExhausted?: boolean;
       memoryBytes: number;
-      /** The guest was near its memory cap when it trapped. */
+      /** The guest was near its memory cap, or saw memory.grow fail, when it ended. */
       nearMemoryCap?: boolean;
+      growFailed?: boolean;
       /** Instantiation failed (a link error, a missing _start). */
       startError?: string;
     };
