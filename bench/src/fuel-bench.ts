@@ -18,6 +18,7 @@ interface Program {
 const PROGRAMS: Program[] = [
   { name: 'hash (xorshift + FNV, 48 MiB)', file: 'hash.wasm', args: ['48'] },
   { name: 'sieve (primes < 8M, x4)', file: 'sieve.wasm', args: ['8000000', '4'] },
+  { name: 'calls (fib(30), qsort 300k)', file: 'calls.wasm', args: ['30', '300000'] },
 ];
 
 export interface FuelBenchRow {

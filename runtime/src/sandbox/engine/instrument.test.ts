@@ -103,6 +103,29 @@ test('the cost of a loop is exactly its instructions per iteration', async () =>
   }
 });
 
+test('every way out of a function flushes the counter: return, br_table, br_if to the function label, fallthrough', async () => {
+  const { exports, used } = metered(
+    await wat(`(module (func (export "f") (param i32) (result i32)
+      (block $b2
+        (block $b1
+          (block $b0 (br_table $b0 $b1 $b2 (local.get 0)))
+          (return (i32.const 10)))
+        (br_if 1 (i32.const 20) (i32.const 1))
+        unreachable)
+      i32.const 30))`),
+  );
+  used();
+  // Entry segment: local.get, br_table = 2 (block markers cost nothing). Then per path:
+  assert.equal(exports.f(0), 10); // i32.const, return
+  assert.equal(used(), 2n + 2n);
+  assert.equal(exports.f(1), 20); // i32.const, i32.const, br_if and, merged after it, unreachable
+  assert.equal(used(), 2n + 4n);
+  assert.equal(exports.f(2), 30); // i32.const
+  assert.equal(used(), 2n + 1n);
+  assert.equal(exports.f(7), 30); // br_table default
+  assert.equal(used(), 2n + 1n);
+});
+
 test('out_of_fuel stops an infinite loop by throwing, and refilling lets it run on', async () => {
   const bytes = await wat('(module (func (export "spin") (loop br 0)) (func (export "spin_call") (loop call 2 br 0)) (func))');
   const m = metered(bytes, { grant: 10_000n, budget: 1_000_000n });
