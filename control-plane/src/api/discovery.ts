@@ -3,7 +3,11 @@
 // first and which needs its exact Content-Type (kubectl-surface §3).
 
 import type { ResourceInfo } from './resources.js';
-import { groupVersion, RESOURCES } from './resources.js';
+import { groupVersion, RESOURCES as STORED } from './resources.js';
+import { METRICS_RESOURCES } from './metrics/metrics.js';
+
+// Everything discovery lists: the stored resources plus the served-only metrics group.
+const RESOURCES = [...STORED, ...METRICS_RESOURCES];
 
 type Obj = Record<string, unknown>;
 

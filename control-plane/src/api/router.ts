@@ -26,6 +26,7 @@ import { getScale, patchScale, putScale } from './subresources/scale.js';
 import { bindPod } from './subresources/binding.js';
 import { evictPod } from './subresources/eviction.js';
 import type { NodeProxy } from './node-proxy.js';
+import { METRICS_GROUP, metricsRoute } from './metrics/metrics.js';
 
 export interface RouterDeps {
   svc: ObjectService;
@@ -155,6 +156,8 @@ async function apiRoute(deps: RouterDeps, c: Context, url: URL, segs: string[]):
     }
     version = segs[2];
     rest = segs.slice(3);
+    // metrics.k8s.io is served from the node agents' usage counters, not from the store.
+    if (group === METRICS_GROUP && rest.length > 0) return metricsRoute(deps.svc.store, method, rest);
   }
   if (rest.length === 0) {
     const list = apiResourceList(group, version);

@@ -3,7 +3,7 @@
 //   GET|POST /exec/{ns}/{pod}/{container}?command=…  (WebSocket v5/v4.channel.k8s.io or SPDY/3.1 upgrade)
 //   GET|POST /attach/{ns}/{pod}/{container}
 //   GET|POST /portforward/{ns}/{pod}                   (SPDY/3.1, over WebSocket or plain)
-//   GET  /stats/pods                                   usage per container, for metrics.k8s.io
+//   GET  /stats/summary                                usage of the node and per container, for metrics.k8s.io
 //   GET  /healthz
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -61,8 +61,8 @@ async function handle(pods: PodManager, req: IncomingMessage, res: ServerRespons
     res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     return;
   }
-  if (req.url === '/stats/pods') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(podStats(pods)));
+  if (req.url === '/stats/summary') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(summary(pods)));
     return;
   }
   const r = route(req.url ?? '/');
@@ -166,12 +166,30 @@ async function runAttach(w: PodWorker, container: string, io: Parameters<Paramet
   return 0;
 }
 
-function podStats(pods: PodManager): unknown {
-  return [...pods.workers.values()].map((w) => ({
-    namespace: w.ctx.pod.metadata.namespace,
-    name: w.ctx.pod.metadata.name,
-    containers: [...w.runners].filter((r) => r.current).map((r) => ({ name: r.spec.name, ...(r.current as NonNullable<typeof r.current>).usage() })),
+/**
+ * Usage for metrics.k8s.io, from the sandbox's counters: CPU from fuel burnt per second, memory
+ * from the guests' linear memories. The node's usage is what its containers use.
+ */
+export interface StatsSummary {
+  timestamp: string;
+  window: string;
+  node: { cpuCores: number; memoryBytes: number };
+  pods: { namespace: string; name: string; containers: { name: string; cpuCores: number; memoryBytes: number }[] }[];
+}
+
+function summary(pods: PodManager): StatsSummary {
+  const list = [...pods.workers.values()].map((w) => ({
+    namespace: w.ctx.pod.metadata.namespace as string,
+    name: w.ctx.pod.metadata.name as string,
+    containers: w.runners.filter((r) => r.current).map((r) => ({ name: r.spec.name, ...(r.current as NonNullable<typeof r.current>).usage() })),
   }));
+  const all = list.flatMap((p) => p.containers);
+  return {
+    timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    window: '10s',
+    node: { cpuCores: all.reduce((s, c) => s + c.cpuCores, 0), memoryBytes: all.reduce((s, c) => s + c.memoryBytes, 0) },
+    pods: list,
+  };
 }
 
 function status(code: number, reason: string, message: string): Record<string, unknown> {
