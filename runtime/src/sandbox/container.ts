@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import type net from 'node:net';
 import { ChannelServer, USAGE, channelViews } from './rpc-channel.js';
 import type { HostIo } from './host-io.js';
-import type { LogWriter } from './log-writer.js';
+import type { OutputSink } from './stdio-sink.js';
 import type { WorkerMessage } from './worker-protocol.js';
 import { exitStatusOf, type ExitStatus } from './exit-status.js';
 
@@ -43,7 +43,7 @@ export class Container {
     private readonly worker: Worker,
     private readonly server: ChannelServer,
     private readonly io: HostIo,
-    private readonly log: LogWriter,
+    private readonly log: OutputSink,
     private readonly listeners: net.Server[],
     names: string[],
     private readonly fuelPerCoreSecond: number,

@@ -54,7 +54,16 @@ export interface UnboundRes {
   flags: number;
 }
 
-export type Resource = DirRes | FileRes | ListenerRes | SocketRes | UnboundRes;
+/** fd 0 fed from a stream (exec, attach): read on the main thread, blocking until data or EOF. */
+export interface StdinRes {
+  kind: 'stdin';
+  chunks: Buffer[];
+  bytes: number;
+  eof: boolean;
+  flags: number;
+}
+
+export type Resource = DirRes | FileRes | ListenerRes | SocketRes | UnboundRes | StdinRes;
 
 export class FdTable {
   private readonly map = new Map<number, Resource>();

@@ -2,6 +2,7 @@
 // answers the worker's requests from the shared channel (rpc-channel.ts).
 import fs from 'node:fs';
 import type net from 'node:net';
+import type { Readable } from 'node:stream';
 import { OP, type Request, type Response } from './rpc-channel.js';
 import { FdTable, type Resource } from './fd-table.js';
 import * as F from './fs-host.js';
@@ -24,8 +25,15 @@ export class HostIo {
   readonly sockets: SocketHost;
   private closed = false;
 
-  constructor(mounts: readonly Mount[], listeners: readonly { server: net.Server; name?: string }[], network: PodNetwork, podIp: string) {
+  constructor(
+    mounts: readonly Mount[],
+    listeners: readonly { server: net.Server; name?: string }[],
+    network: PodNetwork,
+    podIp: string,
+    stdin?: Readable,
+  ) {
     this.sockets = new SocketHost(this.table, network, podIp, new Wakeup());
+    if (stdin) this.table.set(0, this.sockets.adoptStdin(stdin));
     for (const m of mounts) {
       const host = fs.realpathSync(m.hostPath);
       if (!fs.statSync(host).isDirectory()) throw new Error(`mount ${m.guestPath}: ${m.hostPath} is not a directory`);
@@ -57,6 +65,7 @@ export class HostIo {
         return { errno: 0 };
       }
       case OP.FD_READ:
+        if (a[0] === 0) return this.sockets.readStdin(a[1]);
         return this.isSocket(a[0]) ? this.sockets.recv(a[0], a[1]) : F.fdRead(t, a[0], a[1]);
       case OP.FD_PREAD:
         return F.fdRead(t, a[0], a[1], a[2]);
@@ -173,7 +182,8 @@ export class HostIo {
 
   private fdstat(r: Resource | undefined): Response {
     if (!r) return { errno: E.BADF };
-    const type = r.kind === 'dir' ? FILETYPE.DIRECTORY : r.kind === 'file' ? FILETYPE.REGULAR_FILE : FILETYPE.SOCKET_STREAM;
+    const type = r.kind === 'dir' ? FILETYPE.DIRECTORY : r.kind === 'file' ? FILETYPE.REGULAR_FILE
+      : r.kind === 'stdin' ? FILETYPE.CHARACTER_DEVICE : FILETYPE.SOCKET_STREAM;
     return { errno: 0, data: F.encodeFdstat(type, r.flags, RIGHTS_ALL) };
   }
 }

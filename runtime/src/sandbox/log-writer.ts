@@ -4,6 +4,7 @@
 // A trailing line without newline is kept until more output arrives or the log is closed.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { OutputSink } from './stdio-sink.js';
 
 export type LogStream = 'stdout' | 'stderr';
 const MAX_LINE = 16 * 1024;
@@ -23,7 +24,7 @@ export function formatRfc3339Nano(epochNanos: bigint): string {
   return new Date(ms).toISOString().slice(0, 19) + '.' + frac + 'Z';
 }
 
-export class LogWriter {
+export class LogWriter implements OutputSink {
   private fd: number;
   private partial: Record<LogStream, Buffer[]> = { stdout: [], stderr: [] };
   private partialLen: Record<LogStream, number> = { stdout: 0, stderr: 0 };

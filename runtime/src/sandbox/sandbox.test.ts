@@ -292,3 +292,25 @@ test('images: garbage bytes and unsupported imports are refused with a clear mes
   const wasm = await assembleWat('(module (import "wasi_snapshot_preview1" "thread_spawn" (func (param i32) (result i32))) (memory (export "memory") 1) (func (export "_start")))');
   await assert.rejects(sb.compile(wasm), /unsupported import "thread_spawn" from module "wasi_snapshot_preview1"/);
 });
+
+test('stdio streams (exec): stdin read as it arrives, stdout/stderr to the caller', async () => {
+  const { PassThrough } = await import('node:stream');
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const c = await sb.start({ id: 'exec-cat', image: await guest('cat'), stdio: { stdin, stdout, stderr } });
+  stdin.write('first ');
+  // The guest blocks in read(0) until more input comes: the first chunk is echoed before the end.
+  for (let i = 0; i < 100 && out !== 'first '; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(out, 'first ');
+  stdin.end('second');
+  const st = await c.exited;
+  assert.equal(st.exitCode, 0);
+  assert.equal(out, 'first second');
+  assert.equal(err, '12 bytes\n');
+  assert.equal(fs.existsSync(path.join(tmp, 'logs', 'exec-cat.log')), false);
+});

@@ -6,7 +6,9 @@ import type net from 'node:net';
 import { WorkerPool } from './worker-pool.js';
 import { ChannelServer, CHANNEL_BYTES } from './rpc-channel.js';
 import { HostIo, type Mount } from './host-io.js';
+import type { Readable, Writable } from 'node:stream';
 import { LogWriter } from './log-writer.js';
+import { StreamSink } from './stdio-sink.js';
 import { Container } from './container.js';
 import { LoopbackNetwork, type PodNetwork } from './network.js';
 import { FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from './fuel-abi.js';
@@ -49,6 +51,11 @@ export interface StartOptions {
   /** Defaults to <logDir>/<id>.log. */
   logPath?: string;
   stdin?: string | Uint8Array;
+  /**
+   * For exec and exec probes: streams instead of the log file. stdin (if given) is read as the
+   * guest reads fd 0 (blocking until data or end); stdout/stderr receive the output as it is written.
+   */
+  stdio?: { stdin?: Readable; stdout?: Writable; stderr?: Writable };
   /** The pod's IP (outbound source address, `localhost`); defaults to the first listen port's IP or 127.0.0.1. */
   podIp?: string;
 }
@@ -122,7 +129,7 @@ export class Sandbox {
     const names = (o.listenPorts ?? []).map((p, i) => p.name ?? `port-${i}`);
     let io: HostIo;
     try {
-      io = new HostIo(mounts, listeners.map((server, i) => ({ server, name: names[i] })), this.network, podIp);
+      io = new HostIo(mounts, listeners.map((server, i) => ({ server, name: names[i] })), this.network, podIp, o.stdio?.stdin);
     } catch (err) {
       for (const l of listeners) l.close();
       throw err;
@@ -136,7 +143,7 @@ export class Sandbox {
 
     const sab = new SharedArrayBuffer(CHANNEL_BYTES);
     const server = new ChannelServer(sab, io.handle);
-    const log = new LogWriter(o.logPath ?? path.join(this.logDir, `${o.id}.log`));
+    const log = o.stdio && (o.stdio.stdout || o.stdio.stderr) ? new StreamSink(o.stdio) : new LogWriter(o.logPath ?? path.join(this.logDir, `${o.id}.log`));
     const worker = await this.pool.take();
     worker.ref();
     const c = new Container(o.id, worker, server, io, log, listeners, names, this.fuelPerCoreSecond, sab);
@@ -145,7 +152,7 @@ export class Sandbox {
     server.start();
     const stdin = typeof o.stdin === 'string' ? new TextEncoder().encode(o.stdin) : o.stdin;
     const msg: RunMessage = {
-      type: 'run', module, sab, args: o.args ?? [o.id], env, stdin,
+      type: 'run', module, sab, args: o.args ?? [o.id], env, stdin, stdinStream: !!o.stdio?.stdin,
       memoryBytes: limits.memoryBytes,
       startExport: image?.startExport,
       growFailedExport: image?.growFailedExport,

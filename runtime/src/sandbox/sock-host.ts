@@ -3,7 +3,8 @@
 // awaited promise here; the worker stays parked on Atomics.wait until it settles.
 import net from 'node:net';
 import type { Response } from './rpc-channel.js';
-import type { FdTable, ListenerRes, Resource, SocketRes } from './fd-table.js';
+import type { Readable } from 'node:stream';
+import type { FdTable, ListenerRes, Resource, SocketRes, StdinRes } from './fd-table.js';
 import type { PodNetwork } from './network.js';
 import { E, EVENTTYPE, FDFLAGS, RIFLAGS, SDFLAGS } from './wasi-abi.js';
 
@@ -94,6 +95,48 @@ export class SocketHost {
     });
     sock.resume();
     return res;
+  }
+
+  adoptStdin(stream: Readable): StdinRes {
+    const res: StdinRes = { kind: 'stdin', chunks: [], bytes: 0, eof: false, flags: 0 };
+    stream.on('data', (chunk: Buffer | string) => {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      res.chunks.push(b);
+      res.bytes += b.length;
+      if (res.bytes >= HIGH_WATER) stream.pause();
+      this.wake.kick();
+    });
+    const end = () => {
+      res.eof = true;
+      this.wake.kick();
+    };
+    stream.on('end', end);
+    stream.on('close', end);
+    stream.on('error', end);
+    this.stdinStream = stream;
+    return res;
+  }
+
+  private stdinStream?: Readable;
+
+  async readStdin(max: number): Promise<Response> {
+    const r = this.table.get(0);
+    if (!r || r.kind !== 'stdin') return { errno: E.BADF };
+    for (;;) {
+      if (r.bytes > 0) {
+        const all = Buffer.concat(r.chunks);
+        const out = Buffer.from(all.subarray(0, Math.min(max, all.length)));
+        const rest = all.subarray(out.length);
+        r.chunks = rest.length ? [rest] : [];
+        r.bytes = rest.length;
+        if (r.bytes < HIGH_WATER) this.stdinStream?.resume();
+        return { errno: 0, results: [out.length], data: out };
+      }
+      if (r.eof) return { errno: 0, results: [0] };
+      if (r.flags & FDFLAGS.NONBLOCK) return { errno: E.AGAIN };
+      await this.wake.wait();
+      if (this.table.get(0) !== r) return { errno: E.BADF };
+    }
   }
 
   private sock(fd: number): SocketRes | number {
@@ -204,6 +247,10 @@ export class SocketHost {
       return r.congested ? null : [0, 64 * 1024, 0];
     }
     if (r.kind === 'unbound') return null;
+    if (r.kind === 'stdin') {
+      if (type !== EVENTTYPE.FD_READ) return [E.BADF, 0, 0];
+      return r.bytes > 0 ? [0, r.bytes, 0] : r.eof ? [0, 0, 1] : null;
+    }
     return [0, 0, 0];
   }
 

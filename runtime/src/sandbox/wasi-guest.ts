@@ -18,6 +18,8 @@ export interface GuestIo {
   args: string[];
   env: string[];
   stdin?: Uint8Array;
+  /** fd 0 is served by the main thread (a stream): reads and polls go through the channel. */
+  stdinStream?: boolean;
   /** stdout (1) / stderr (2) bytes, delivered to the log writer. */
   output(fd: 1 | 2, bytes: Uint8Array): void;
 }
@@ -227,6 +229,11 @@ export class WasiGuest {
       },
       fd_read: (fd: number, iovs: number, n: number, out: number) => {
         const list = this.iovecs(iovs, n);
+        if (fd === 0 && this.io.stdinStream) {
+          const r = this.readInto(OP.FD_READ, [0], list);
+          if (r.errno === 0) this.dv.setUint32(out, r.n, true);
+          return r.errno;
+        }
         if (fd === 0) {
           const src = this.io.stdin ?? new Uint8Array(0);
           const want = list.reduce((s, v) => s + v.len, 0);
@@ -503,9 +510,10 @@ export class WasiGuest {
     if (fdsubs.length === 0) {
       this.sleepMs(Math.max(0, firstClock - performance.now()));
     } else {
-      const stdio = fdsubs.filter((s) => s.fd < 3);
+      const remoteFd = (fd: number) => fd >= 3 || (fd === 0 && !!this.io.stdinStream);
+      const stdio = fdsubs.filter((s) => !remoteFd(s.fd));
       for (const s of stdio) events.push({ userdata: s.userdata, error: 0, type: s.type, nbytes: s.fd === 0 ? (this.io.stdin?.length ?? 0) - this.stdinPos : 65536, flags: 0 });
-      const remote = fdsubs.map((s, index) => ({ ...s, index })).filter((s) => s.fd >= 3);
+      const remote = fdsubs.map((s, index) => ({ ...s, index })).filter((s) => remoteFd(s.fd));
       if (remote.length) {
         const req = new DataView(new ArrayBuffer(remote.length * 12));
         remote.forEach((s, i) => {

@@ -24,6 +24,7 @@ function run(msg: RunMessage): void {
       args: msg.args,
       env: msg.env,
       stdin: msg.stdin,
+      stdinStream: msg.stdinStream,
       output: (fd, bytes) => send({ type: 'log', fd, data: bytes }, [bytes.buffer as ArrayBuffer]),
     },
     ch,

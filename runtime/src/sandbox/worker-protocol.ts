@@ -7,6 +7,8 @@ export interface RunMessage {
   args: string[];
   env: string[];
   stdin?: Uint8Array;
+  /** fd 0 is a stream served by the main thread (exec/attach): reads block there. */
+  stdinStream?: boolean;
   /** Present when the module imports wasmkube.out_of_fuel (fuel-abi.ts). */
   fuel?: { fuelPerCoreSecond: number; cpuMillis?: number; budget?: number };
   memoryBytes?: number;
