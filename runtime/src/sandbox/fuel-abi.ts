@@ -9,8 +9,18 @@
 //    host always reads an up-to-date value inside out_of_fuel and after the guest returns).
 //
 // Inside out_of_fuel the host accounts `grant - remaining` as consumed, then either refills the
-// global (possibly after blocking until the next CFS period) and returns, or throws to trap the
-// guest (total fuel budget exhausted → reason FuelExhausted).
+// global (possibly after blocking until the next CFS period) and returns, or stops the guest (total
+// fuel budget exhausted → reason FuelExhausted). To stop it, trap with engine/trap.ts
+// trapUncatchably(), not a JS throw: a guest's catch_all catches JS exceptions thrown by imports
+// and would run on. The guest only calls out_of_fuel when the value is negative; if it returns with
+// the value still negative the guest runs on until its next check point.
+//
+// Check points are function entry (of functions that call other wasm functions) and loop headers;
+// costs are charged per straight-line segment in advance, so `grant - remaining` may include a few
+// instructions not yet executed. Costs: 1 per instruction (block/loop/end/else/nop/try free), plus
+// length >> 3 for memory.fill/copy/init.
+//
+// A module is instantiated with the global at 0: set the grant before calling any export.
 
 export const FUEL_IMPORT_MODULE = 'wasmkube';
 export const FUEL_IMPORT_NAME = 'out_of_fuel';

@@ -10,3 +10,4 @@ export { calibrateFuelPerCoreSecond, type CalibrationOptions } from './calibrate
 export { useOptimizingTier } from './tier.js';
 export { formatBytes, formatQuantity } from './units.js';
 export { runGuest, FuelExhausted, type GuestOptions, type GuestResult } from './mini-wasi.js';
+export { trapUncatchably } from './trap.js';

@@ -6,6 +6,7 @@ import { instrument } from './instrument.js';
 import { FuelExhausted, runGuest } from './mini-wasi.js';
 import { testdata, wat } from './testing/wat.js';
 import { useOptimizingTier } from './tier.js';
+import { trapUncatchably } from './trap.js';
 
 useOptimizingTier();
 
@@ -135,6 +136,41 @@ test('out_of_fuel stops an infinite loop by throwing, and refilling lets it run 
   const m2 = metered(bytes, { grant: 10_000n, budget: 500_000n });
   assert.throws(() => m2.exports.spin_call(), FuelExhausted);
   assert.ok(m2.state.consumed >= 500_000n && m2.state.consumed < 520_000n, `consumed ${m2.state.consumed}`);
+});
+
+test("a guest's catch_all catches a JS exception from out_of_fuel, but not trapUncatchably()", async () => {
+  const bytes = await wat(`(module (func (export "spin") (local i32)
+    (loop $outer
+      (try (do (loop $inner (br $inner))) (catch_all (local.set 0 (i32.add (local.get 0) (i32.const 1)))))
+      (br_if $outer (i32.lt_u (local.get 0) (i32.const 3))))))`);
+  const module = new WebAssembly.Module(instrument(bytes, { metered: true }).bytes);
+  /** Runs the guest with a host that refills, then calls `stop` from the 2nd out_of_fuel on. */
+  const run = (stop: () => never) => {
+    let calls = 0;
+    const inst: WebAssembly.Instance = new WebAssembly.Instance(module, {
+      [FUEL_IMPORT_MODULE]: {
+        [FUEL_IMPORT_NAME]: () => {
+          (inst.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global).value = 1000n;
+          if (++calls >= 2) stop();
+        },
+      },
+    });
+    (inst.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global).value = 1000n;
+    try {
+      (inst.exports.spin as () => void)();
+      return { caught: true, calls };
+    } catch (e) {
+      return { caught: false, calls, error: e };
+    }
+  };
+  const thrown = run(() => {
+    throw new FuelExhausted('budget');
+  });
+  assert.equal(thrown.caught, true, 'the guest swallowed the JS exception');
+  const trapped = run(trapUncatchably);
+  assert.equal(trapped.caught, false);
+  assert.equal(trapped.calls, 2);
+  assert.ok(trapped.error instanceof WebAssembly.RuntimeError);
 });
 
 test('recursion without loops is checked at function entry', async () => {
