@@ -40,13 +40,13 @@ export class LogWriter implements OutputSink {
     for (;;) {
       const nl = buf.indexOf(0x0a);
       if (nl < 0) break;
-      out += this.record(stream, 'F', this.takePartial(stream, buf.subarray(0, nl)));
+      out += this.records(stream, true, this.takePartial(stream, buf.subarray(0, nl)));
       buf = buf.subarray(nl + 1);
     }
     if (buf.length > 0) {
       this.partial[stream].push(Buffer.from(buf));
       this.partialLen[stream] += buf.length;
-      if (this.partialLen[stream] >= MAX_LINE) out += this.record(stream, 'P', this.takePartial(stream, Buffer.alloc(0)));
+      if (this.partialLen[stream] >= MAX_LINE) out += this.records(stream, false, this.takePartial(stream, Buffer.alloc(0)));
     }
     if (out) fs.writeSync(this.fd, out);
   }
@@ -56,7 +56,7 @@ export class LogWriter implements OutputSink {
     if (this.fd < 0) return;
     let out = '';
     for (const s of ['stdout', 'stderr'] as const) {
-      if (this.partialLen[s] > 0) out += this.record(s, 'F', this.takePartial(s, Buffer.alloc(0)));
+      if (this.partialLen[s] > 0) out += this.records(s, true, this.takePartial(s, Buffer.alloc(0)));
     }
     if (out) fs.writeSync(this.fd, out);
     fs.closeSync(this.fd);
@@ -69,6 +69,17 @@ export class LogWriter implements OutputSink {
     this.partial[stream] = [];
     this.partialLen[stream] = 0;
     return all;
+  }
+
+  /** A line as records of at most MAX_LINE bytes: P for every piece but a final line's last. */
+  private records(stream: LogStream, final: boolean, line: Buffer): string {
+    let out = '';
+    let rest = line;
+    while (rest.length > MAX_LINE) {
+      out += this.record(stream, 'P', rest.subarray(0, MAX_LINE));
+      rest = rest.subarray(MAX_LINE);
+    }
+    return out + this.record(stream, final ? 'F' : 'P', rest);
   }
 
   private record(stream: LogStream, tag: 'F' | 'P', line: Buffer): string {
