@@ -69,6 +69,7 @@ export async function openWatch(baseUrl: string, path: string, resourceVersion: 
       await pump.catch(() => undefined);
     },
   };
+  // Closing destroys the body, which ends the loop below with an AbortError: expected, swallowed.
   const pump = (async () => {
     let buffer = '';
     for await (const chunk of res.body) {
@@ -85,7 +86,7 @@ export async function openWatch(baseUrl: string, path: string, resourceVersion: 
         if (event.type === 'ADDED' && name && !reader.receivedAt.has(name)) reader.receivedAt.set(name, now);
       }
     }
-  })();
+  })().catch(() => undefined);
   return reader;
 }
 

@@ -245,19 +245,29 @@ test('namespaces: the defaults exist; create one, fill it, delete it', async () 
   assert.equal(ghost.code, 1);
   assert.match(ghost.stderr, /Error from server \(NotFound\): .*namespaces "ghost" not found/);
 
+  // A finalizer on one pod holds the namespace in Terminating (the clean-up deletes its contents but must
+  // wait for that pod), which makes the Terminating state observable without racing the clean-up.
+  const heldPod = podYaml('holder').replace('  labels:\n', '  finalizers:\n  - e2e.wasmkube.dev/hold\n  labels:\n');
+  ok(await cluster.apply(heldPod, '-n', 'team-a'));
   assert.equal(ok(await cluster.kubectl('delete', 'namespace', 'team-a', '--wait=false')), 'namespace "team-a" deleted\n');
-  // Kubernetes marks the namespace Terminating; its contents go when the namespace controller empties it.
-  // Either way nothing new may be created in it.
-  const ns = await cluster.api.get('/api/v1/namespaces/team-a');
-  if (ns.status === 200) {
-    assert.equal(ns.body.status.phase, 'Terminating');
-    assert.ok(ns.body.metadata.deletionTimestamp);
-    const late = await cluster.apply(podYaml('late'), '-n', 'team-a');
-    assert.equal(late.code, 1);
-    assert.match(late.stderr, /Error from server \(Forbidden\): .*unable to create new content in namespace team-a because it is being terminated/);
-  } else {
-    assert.equal(ns.status, 404);
-    const left = await cluster.kubectl('get', 'pods,configmaps', '-n', 'team-a', '-o', 'name');
-    assert.equal(left.stdout, '', 'a deleted namespace leaves no objects behind');
-  }
+  const terminating = await cluster.api.get('/api/v1/namespaces/team-a');
+  assert.equal(terminating.status, 200);
+  assert.equal(terminating.body.status.phase, 'Terminating');
+  assert.ok(terminating.body.metadata.deletionTimestamp);
+  assert.match(ok(await cluster.kubectl('get', 'ns', 'team-a')), /^team-a\s+Terminating\s+\d+s$/m);
+  const late = await cluster.apply(podYaml('late'), '-n', 'team-a');
+  assert.equal(late.code, 1);
+  assert.match(late.stderr, /^Error from server \(Forbidden\): error when creating ".*": pods "late" is forbidden: unable to create new content in namespace team-a because it is being terminated$/m);
+
+  // The clean-up empties the namespace; the namespace goes once the held pod's finalizer is removed.
+  await until(async () => (await cluster.api.get('/api/v1/namespaces/team-a/pods/member')).status === 404, { what: 'pod member deleted' });
+  await until(async () => (await cluster.api.get('/api/v1/namespaces/team-a/configmaps/member-cfg')).status === 404, { what: 'configmap deleted' });
+  const holder = await cluster.api.get('/api/v1/namespaces/team-a/pods/holder');
+  assert.ok(holder.body.metadata.deletionTimestamp, 'the held pod is terminating');
+  const released = await cluster.api.mergePatch('/api/v1/namespaces/team-a/pods/holder', { metadata: { finalizers: null } });
+  assert.equal(released.status, 200, JSON.stringify(released.body));
+  await until(async () => (await cluster.api.get('/api/v1/namespaces/team-a')).status === 404, { what: 'namespace team-a gone', timeoutMs: 15_000 });
+  assert.equal((await cluster.kubectl('get', 'ns', 'team-a')).stderr, 'Error from server (NotFound): namespaces "team-a" not found\n');
+  const left = await cluster.kubectl('get', 'pods,configmaps', '-n', 'team-a', '-o', 'name');
+  assert.equal(left.stdout, '', 'a deleted namespace leaves no objects behind');
 });
