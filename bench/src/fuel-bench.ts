@@ -48,7 +48,8 @@ function time(image: CompiledImage, args: string[]): { ms: number; stdout: strin
   return { ms, stdout: r.stdout, fuel: r.consumed };
 }
 
-export async function runFuelBench(opts: { reps?: number } = {}): Promise<FuelBenchResult> {
+/** Runs and prints the benchmark (run-all.js calls it). */
+export async function runFuelBench(opts: { reps?: number; print?: boolean } = {}): Promise<FuelBenchResult> {
   const reps = opts.reps ?? 7;
   const engine = new Engine();
   const supportedImports = () => true;
@@ -76,7 +77,9 @@ export async function runFuelBench(opts: { reps?: number } = {}): Promise<FuelBe
       instrumentedBytes: metered.instrumentedSize,
     });
   }
-  return { rows, fuelPerCoreSecond: calibrateFuelPerCoreSecond() };
+  const result = { rows, fuelPerCoreSecond: calibrateFuelPerCoreSecond() };
+  if (opts.print !== false) printFuelBench(result);
+  return result;
 }
 
 export function printFuelBench(r: FuelBenchResult): void {
@@ -93,5 +96,5 @@ export function printFuelBench(r: FuelBenchResult): void {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  printFuelBench(await runFuelBench());
+  await runFuelBench();
 }
