@@ -319,6 +319,27 @@ test('exceptions: a catch handler reloads the counter the thrower flushed', asyn
   assert.ok((twenty - ten) / 10n > 5n, `an iteration costs ${(twenty - ten) / 10n}`);
 });
 
+test('exnref: try_table catch labels reload the counter (Node 24; V8 11.3 has no exnref)', async (t) => {
+  const bytes = await wat(`(module (tag $e (param i32))
+    (func $thrower (param i32) local.get 0 throw $e)
+    (func (export "f") (param i32) (result i32)
+      (block $h (result i32)
+        (try_table (catch $e $h) (call $thrower (local.get 0)))
+        (i32.const 0))
+      i32.const 1 i32.add))`);
+  if (!WebAssembly.validate(bytes)) {
+    t.skip('this V8 does not support try_table');
+    return;
+  }
+  const want = plain(bytes);
+  const { exports, used } = metered(bytes);
+  used();
+  assert.equal(exports.f(41), want.f(41));
+  // f's entry segment (local.get, call, i32.const 0) is prepaid, the thrower (local.get, throw) flushed
+  // before throwing, and the catch label's segment (i32.const 1, i32.add) is charged after the reload.
+  assert.equal(used(), 3n + 2n + 2n);
+});
+
 test('memory cap: memory.grow returns -1 beyond it and the failure is flagged', async () => {
   const bytes = await wat(`(module (memory (export "memory") 1)
     (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))`);
