@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeClient, R, type KubeObject } from '@wasmkube/client';
 import { Scheduler, startControlPlane, startControllers, type RunningControlPlane, type RunningControllers } from '@wasmkube/control-plane';
-import { LoopbackNetwork, Sandbox, SandboxRuntime, startNodeAgent, type BackoffPolicy, type NodeAgent } from '@wasmkube/runtime';
+import { ClusterNetwork, Sandbox, SandboxRuntime, startNodeAgent, type BackoffPolicy, type ClusterNetworkOptions, type NodeAgent } from '@wasmkube/runtime';
 import { claimRanges, type ClusterRanges } from './address-ranges.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { applyObjects, parseManifests, type AppliedObject } from './manifests.js';
@@ -36,6 +36,8 @@ export interface ClusterOptions {
   crashBackoff?: BackoffPolicy;
   /** Warm workers per node. */
   poolSize?: number;
+  /** Pod network options for every node (egress allowed beyond the cluster, tunnel mode). */
+  network?: Pick<ClusterNetworkOptions, 'allowEgress' | 'tunnel' | 'hostProxy'>;
   /** Progress lines (the CLI prints them). */
   log?: (line: string) => void;
 }
@@ -79,7 +81,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 
   try {
     const t0 = performance.now();
-    cp = await startControlPlane({ dataDir: join(dataDir, 'control-plane'), host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+    cp = await startControlPlane({ dataDir: join(dataDir, 'control-plane'), host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, serviceCidr: ranges.serviceCidr });
     log(`API server listening on ${cp.url} (${Math.round(performance.now() - t0)} ms)`);
     const kubeconfig = join(dataDir, 'kubeconfig');
     await writeKubeconfig(kubeconfig, cp.url);
@@ -96,8 +98,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     for (let i = 0; i < count; i++) {
       const name = count === 1 ? 'node-1' : `node-${i + 1}`;
       const nodeDir = join(dataDir, 'nodes', name);
-      const sandbox = new Sandbox({ poolSize: opts.poolSize ?? 2, logDir: join(nodeDir, 'logs'), network: new LoopbackNetwork() });
+      // Each node's pod network: ClusterIP translation, cluster DNS, egress, host proxy, tunnel.
+      const network = new ClusterNetwork({ ...opts.network, podCidr: ranges.podCidr, serviceCidr: ranges.serviceCidr });
+      const sandbox = new Sandbox({ poolSize: opts.poolSize ?? 2, logDir: join(nodeDir, 'logs'), network });
       const agent = await startNodeAgent({
+        network,
         apiUrl: cp.url,
         nodeName: name,
         dataDir: nodeDir,

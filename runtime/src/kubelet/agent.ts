@@ -20,6 +20,18 @@ export interface NodeAgentOptions extends KubeletConfig {
   crashBackoff?: BackoffPolicy;
   /** How long to wait for the control plane to assign a podCIDR. */
   podCidrTimeoutMs?: number;
+  /**
+   * The node's pod network when it needs to know the cluster (ClusterNetwork: Services, DNS,
+   * tunnel): the same object the runtime's Sandbox was given. Attached once the podCIDR is known.
+   */
+  network?: AttachableNetwork;
+}
+
+export interface AttachableNetwork {
+  attach(ctx: { apiUrl: string; token?: string; nodeName: string; podCIDR: string }): Promise<void>;
+  /** Told which pod an IP belongs to before the pod's containers start. */
+  registerPod?(ip: string, podUid: string): void;
+  close(): Promise<void>;
 }
 
 export interface NodeAgent {
@@ -39,6 +51,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   let pods: PodManager | undefined;
   const host = opts.address ?? '127.0.0.1';
   let server: AgentServer | undefined;
+  let networkAttached: AttachableNetwork | undefined;
   try {
     server = await startAgentServer(() => pods, host, opts.port ?? 0);
     const registration = new NodeRegistration(client, opts, server.port);
@@ -46,9 +59,21 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     registration.start();
     const podCIDR = await waitForPodCidr(client, node, opts.podCidrTimeoutMs ?? 30_000);
     const ips = new PodIpAllocator(podCIDR);
+    const network = opts.network;
+    networkAttached = network;
+    await network?.attach({ apiUrl: opts.apiUrl, token: opts.token, nodeName: opts.nodeName, podCIDR });
+    const runtime: ContainerRuntime = network?.registerPod
+      ? {
+          start: (l) => {
+            network.registerPod!(l.podIp, l.podUid);
+            return opts.runtime.start(l);
+          },
+          close: () => opts.runtime.close(),
+        }
+      : opts.runtime;
     pods = new PodManager({
       client,
-      runtime: opts.runtime,
+      runtime,
       images: new ImagePuller(images),
       nodeName: opts.nodeName,
       hostIp: host,
@@ -69,12 +94,14 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
         running.stopWatching();
         registration.stop();
         await running.stopAll(graceMs);
+        await network?.close();
         await srv.close();
         await opts.runtime.close();
         await client.close();
       },
     };
   } catch (e) {
+    await networkAttached?.close().catch(() => undefined);
     await server?.close();
     await client.close();
     throw e;
