@@ -8,6 +8,8 @@ export type { Mount } from './sandbox/host-io.js';
 export type { CompiledImage } from './sandbox/engine/index.js';
 export { LoopbackNetwork } from './sandbox/network.js';
 export type { PodNetwork } from './sandbox/network.js';
+export { ClusterNetwork, TUNNEL_ANNOTATION } from './network/index.js';
+export type { ClusterNetworkOptions } from './network/index.js';
 export { LogWriter, rfc3339NanoNow } from './sandbox/log-writer.js';
 export { readLog, parseRecord } from './sandbox/log-reader.js';
 export type { ReadLogOptions, LogRecord } from './sandbox/log-reader.js';
