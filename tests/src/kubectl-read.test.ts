@@ -119,6 +119,31 @@ test('get --show-labels, -l (equality and set-based) and -L', async () => {
   assert.match(labelled, /^web\s+0\/1\s+Pending\s+0\s+\d+s\s+front$/m);
 });
 
+test('get --sort-by and --field-selector', async () => {
+  const sorted = parseTable(ok(await cluster.kubectl('get', 'pods', '--sort-by=.metadata.name')));
+  assert.deepEqual(sorted.rows.map((r) => r[0]), ['api', 'web']);
+  const reversed = ok(await cluster.kubectl('get', 'pods', '-o', 'name', '--sort-by=.metadata.labels.app'));
+  assert.equal(reversed, 'pod/api\npod/web\n');
+  const pending = ok(await cluster.kubectl('get', 'pods', '-A', '-o', 'name', '--field-selector', 'status.phase=Pending,metadata.namespace=kube-system'));
+  assert.equal(pending, 'pod/sys\n');
+  const byName = ok(await cluster.kubectl('get', 'pods', '-o', 'name', '--field-selector', 'metadata.name!=web'));
+  assert.equal(byName, 'pod/api\n');
+  const bad = await cluster.kubectl('get', 'pods', '--field-selector', 'spec.bogus=1');
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^Error from server \(BadRequest\): /);
+});
+
+test('apply --server-side creates and updates', async () => {
+  const file = await cluster.manifest(podYaml('ssa'), 'ssa.yaml');
+  assert.equal(ok(await cluster.kubectl('apply', '--server-side', '-f', file)), 'pod/ssa serverside-applied\n');
+  const updated = await cluster.manifest(podYaml('ssa', { labels: { app: 'ssa', v: '2' }, image: 'registry.local/hello:2' }), 'ssa.yaml');
+  assert.equal(ok(await cluster.kubectl('apply', '--server-side', '-f', updated)), 'pod/ssa serverside-applied\n');
+  const pod = JSON.parse(ok(await cluster.kubectl('get', 'pod', 'ssa', '-o', 'json')));
+  assert.equal(pod.spec.containers[0].image, 'registry.local/hello:2');
+  assert.deepEqual(pod.metadata.labels, { app: 'ssa', v: '2' });
+  ok(await cluster.kubectl('delete', 'pod', 'ssa'));
+});
+
 test('get -w prints a pod created and then labelled by other commands', async () => {
   const watch = cluster.spawn('get', 'pods', '-w', '-L', 'seen');
   await watch.waitFor((lines) => lines.some((l) => l.startsWith('web ')), { what: 'the initial list' });

@@ -213,6 +213,24 @@ test('an unknown field is rejected under strict field validation', async () => {
   assert.equal((await cluster.api.get('/api/v1/namespaces/default/pods/typo')).status, 404);
 });
 
+test('run creates a pod; replace with a stale object is a Conflict; delete -l', async () => {
+  assert.equal(ok(await cluster.kubectl('run', 'runner', '--image=registry.local/hello:1', '--labels=batch=x')), 'pod/runner created\n');
+  ok(await cluster.kubectl('run', 'runner2', '--image=registry.local/hello:1', '--labels=batch=x'));
+  const stale = await cluster.manifest(ok(await cluster.kubectl('get', 'pod', 'runner', '-o', 'yaml')), 'runner.yaml');
+  ok(await cluster.kubectl('label', 'pod', 'runner', 'moved=on'));
+  const conflict = await cluster.kubectl('replace', '-f', stale);
+  assert.equal(conflict.code, 1);
+  assert.equal(
+    conflict.stderr,
+    `Error from server (Conflict): error when replacing "${stale}": Operation cannot be fulfilled on pods "runner": the object has been modified; please apply your changes to the latest version and try again\n`,
+  );
+  const fresh = await cluster.manifest(ok(await cluster.kubectl('get', 'pod', 'runner', '-o', 'yaml')).replace('moved: "on"', 'moved: "off"'), 'runner2.yaml');
+  assert.equal(ok(await cluster.kubectl('replace', '-f', fresh)), 'pod/runner replaced\n');
+  assert.equal(await jsonpath('pod/runner', '{.metadata.labels.moved}'), 'off');
+  assert.equal(ok(await cluster.kubectl('delete', 'pods', '-l', 'batch=x')), 'pod "runner" deleted\npod "runner2" deleted\n');
+  assert.equal(ok(await cluster.kubectl('get', 'pods', '-l', 'batch=x', '-o', 'name')), '');
+});
+
 test('create deployment (protobuf body) either works or says what to do instead', async () => {
   const res = await cluster.kubectl('create', 'deployment', 'made', '--image=registry.local/hello:1');
   if (res.code === 0) {
@@ -224,6 +242,10 @@ test('create deployment (protobuf body) either works or says what to do instead'
     assert.match(res.stderr, /protobuf/i);
     assert.match(res.stderr, /kubectl (create -f|apply)/);
   }
+  // kubectl create configmap/namespace send protobuf too: the same clear answer or success.
+  const cm = await cluster.kubectl('create', 'configmap', 'literal', '--from-literal=a=b');
+  if (cm.code === 0) assert.equal(cm.stdout, 'configmap/literal created\n');
+  else assert.match(cm.stderr, /^error: failed to create configmap: .*protobuf.*kubectl (create -f|apply)/);
 });
 
 test('namespaces: the defaults exist; create one, fill it, delete it', async () => {
