@@ -2,6 +2,12 @@
 // talking to the API server over HTTP only (never to the store), as kube-controller-manager does.
 
 import { InformerFactory, KubeClient } from '@wasmkube/client';
+import { DaemonSetController } from './daemonset/daemonset.js';
+import { DeploymentController } from './deployment/deployment.js';
+import { GarbageCollector } from './garbage-collector/garbage-collector.js';
+import { JobController } from './job/job.js';
+import { NamespaceController } from './namespace/namespace.js';
+import { NodeLifecycleController } from './node-lifecycle/node-lifecycle.js';
 import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { NodeIpamController } from './node-ipam/node-ipam.js';
 import { REPLICATION_CONTROLLER, REPLICA_SET, ReplicaSetController } from './replication/replica-set.js';
@@ -13,6 +19,10 @@ export interface RunningControllers {
 export interface ControllerOptions {
   /** The cluster's pod range, a /16 inside 127.0.0.0/8 (default 127.244.0.0/16). */
   clusterCidr?: string;
+  /** A node whose Lease is not renewed for this long becomes Ready=Unknown and unreachable (default 40). */
+  nodeMonitorGracePeriodSeconds?: number;
+  /** Caps pods' tolerationSeconds for NoExecute taints, to evict sooner than their 300 s (tests). */
+  podEvictionTimeoutSeconds?: number;
 }
 
 export async function startControllers(apiUrl: string, opts: ControllerOptions = {}): Promise<RunningControllers> {
@@ -23,6 +33,12 @@ export async function startControllers(apiUrl: string, opts: ControllerOptions =
     new ReplicaSetController(client, factory, REPLICATION_CONTROLLER),
     new ReplicaSetController(client, factory, REPLICA_SET),
     new EndpointsController(client, factory),
+    new DaemonSetController(client, factory),
+    new DeploymentController(client, factory),
+    new JobController(client, factory),
+    new GarbageCollector(client, factory),
+    new NamespaceController(client, factory),
+    new NodeLifecycleController(client, factory, { gracePeriodSeconds: opts.nodeMonitorGracePeriodSeconds, podEvictionTimeoutSeconds: opts.podEvictionTimeoutSeconds }),
   ];
   await Promise.all(controllers.map((c) => c.start()));
   return {
