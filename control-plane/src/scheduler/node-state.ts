@@ -47,11 +47,13 @@ export class ClusterState {
   /** Count a pod on its node (bound, or assumed after our own bind). Idempotent. */
   place(key: string, pod: Pod, nodeName: string): void {
     if (isTerminal(pod)) return this.remove(key);
+    // A terminating pod still holds its resources but no longer counts for spreading (as in
+    // kube-scheduler's topology spreading), so its replacement may take its place.
+    const owner = pod.metadata.deletionTimestamp ? undefined : ownerKey(pod);
     const existing = this.placed.get(key);
-    if (existing?.node === nodeName) return;
+    if (existing?.node === nodeName && existing.owner === owner) return;
     if (existing) this.remove(key);
     const req = podRequests(pod);
-    const owner = ownerKey(pod);
     this.placed.set(key, { node: nodeName, req, owner });
     const n = this.nodes.get(nodeName);
     if (!n) return;
