@@ -5,7 +5,7 @@
 //   node bench/dist/fuel-bench.js
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Engine, calibrateFuelPerCoreSecond, runGuest, type CompiledImage } from '@wasmkube/runtime/engine';
+import { Engine, calibrateFuel, runGuest, type Calibration, type CompiledImage } from '@wasmkube/runtime/engine';
 
 const TESTDATA = new URL('../../runtime/src/sandbox/engine/testdata/', import.meta.url);
 
@@ -33,7 +33,7 @@ export interface FuelBenchRow {
 
 export interface FuelBenchResult {
   rows: FuelBenchRow[];
-  fuelPerCoreSecond: number;
+  calibration: Calibration;
 }
 
 // The machine is shared (other processes, parallel builds): per run we take the process CPU time
@@ -77,10 +77,12 @@ export async function runFuelBench(opts: { reps?: number; print?: boolean } = {}
       instrumentedBytes: metered.instrumentedSize,
     });
   }
-  const result = { rows, fuelPerCoreSecond: calibrateFuelPerCoreSecond() };
+  const result = { rows, calibration: calibrateFuel() };
   if (opts.print !== false) printFuelBench(result);
   return result;
 }
+
+const g = (v: number) => `${(v / 1e9).toFixed(1)} G`;
 
 export function printFuelBench(r: FuelBenchResult): void {
   console.log('fuel metering overhead (metered ÷ unmetered, same run, --no-liftoff, fastest of 7 runs, CPU time)');
@@ -89,10 +91,13 @@ export function printFuelBench(r: FuelBenchResult): void {
     console.log(
       `  ${row.program.padEnd(32)} unmetered ${row.unmeteredMs.toFixed(0).padStart(5)} ms  metered ${row.meteredMs
         .toFixed(0)
-        .padStart(5)} ms  ratio ${row.ratio.toFixed(3)}×  fuel ${row.fuel}  size ${row.originalBytes} → ${row.instrumentedBytes} B (+${growth} %)`,
+        .padStart(5)} ms  ratio ${row.ratio.toFixed(3)}×  ${g(Number(row.fuel) / (row.meteredMs / 1000))} fuel/s  size ${row.originalBytes} → ${
+        row.instrumentedBytes
+      } B (+${growth} %)`,
     );
   }
-  console.log(`  calibration: ${(r.fuelPerCoreSecond / 1e9).toFixed(2)} G fuel per core-second`);
+  const kernels = Object.entries(r.calibration.kernels).map(([k, v]) => `${k} ${g(v)}`).join(', ');
+  console.log(`  calibration: ${g(r.calibration.fuelPerCoreSecond)} fuel per core-second (geometric mean of ${kernels})`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,6 +1,10 @@
 // Fuel per core-second on this node: the host turns limits.cpu into a fuel quota per 100 ms period
-// with it. Runs the metered calibration loop (calibration-guest.c) on the calling thread for about
-// 150 ms, in rounds, and keeps the fastest round: the least disturbed by other threads.
+// with it. Fuel counts wasm instructions, and a second of CPU holds very different instruction counts
+// depending on the code: measured here, tight arithmetic loops ~16 G/s, in-cache byte loops ~25 G/s,
+// recursive calls ~8 G/s, insertion sort ~32 G/s. So the calibration runs four kernels
+// (calibration-guest.c), metered, on the calling thread for about 150 ms in all, keeps each
+// kernel's fastest round (the least disturbed by other threads) and takes the geometric mean: a
+// quota is then within ~2x of the intended CPU share for any of them.
 
 import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from '../fuel-abi.js';
 import { CALIBRATION_GUEST_BASE64 } from './calibration-guest.js';
@@ -14,12 +18,20 @@ export interface CalibrationOptions {
   force?: boolean;
 }
 
-let cached: number | undefined;
-const FULL = 1n << 62n;
+export interface Calibration {
+  /** Geometric mean of the kernels' rates: what the host should use. */
+  fuelPerCoreSecond: number;
+  /** Fuel per CPU second of each kernel (hash, sieve, calls, sort). */
+  kernels: Record<string, number>;
+}
 
-/** Fuel units one core burns per CPU second running typical metered code. Cached after the first call. */
-export function calibrateFuelPerCoreSecond(opts: CalibrationOptions = {}): number {
-  if (cached !== undefined && !opts.force) return cached;
+const KERNELS = ['hash', 'sieve', 'calls', 'sort'] as const;
+const FULL = 1n << 62n;
+let cached: Calibration | undefined;
+
+/** Measures (once; cached) fuel per CPU second for each kernel and their geometric mean. */
+export function calibrateFuel(opts: CalibrationOptions = {}): Calibration {
+  if (cached && !opts.force) return cached;
   useOptimizingTier();
   const bytes = Buffer.from(CALIBRATION_GUEST_BASE64, 'base64');
   const module = new WebAssembly.Module(instrument(bytes, { metered: true }).bytes);
@@ -28,35 +40,41 @@ export function calibrateFuelPerCoreSecond(opts: CalibrationOptions = {}): numbe
     [FUEL_IMPORT_MODULE]: { [FUEL_IMPORT_NAME]: () => void (fuel!.value = FULL) },
   });
   fuel = instance.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
-  const run = instance.exports.run as (rounds: number) => number;
-  fuel.value = FULL;
+  const perKernelMs = (opts.targetMs ?? 150) / KERNELS.length;
 
-  // Size a round to ~1/8 of the target.
-  const targetMs = opts.targetMs ?? 150;
-  run(1);
-  let rounds = 1;
-  for (let i = 0; i < 20; i++) {
-    const t0 = performance.now();
-    run(rounds);
-    if (performance.now() - t0 >= targetMs / 8 / 4) break;
-    rounds *= 2;
+  const kernels: Record<string, number> = {};
+  for (const name of KERNELS) {
+    const run = instance.exports[name] as (rounds: number) => number;
+    // Size a round to ~1/6 of this kernel's share of the time.
+    let rounds = 1;
+    for (let i = 0; i < 24; i++) {
+      const t0 = performance.now();
+      run(rounds);
+      if (performance.now() - t0 >= perKernelMs / 6 / 4) break;
+      rounds *= 2;
+    }
+    rounds *= 4;
+    let best = 0;
+    const deadline = performance.now() + perKernelMs;
+    for (let i = 0; i < 32 && (i < 3 || performance.now() < deadline); i++) {
+      fuel.value = FULL;
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      run(rounds);
+      const wallUs = (performance.now() - t0) * 1000;
+      const cpu = process.cpuUsage(cpu0);
+      // Wall time and process CPU time both bound this thread's CPU time from above.
+      const us = Math.max(1, Math.min(wallUs, cpu.user + cpu.system));
+      best = Math.max(best, (Number(FULL - (fuel.value as bigint)) / us) * 1e6);
+    }
+    kernels[name] = Math.round(best);
   }
-  rounds *= 4;
-
-  let best = 0;
-  const deadline = performance.now() + targetMs;
-  for (let i = 0; i < 64 && (i < 3 || performance.now() < deadline); i++) {
-    fuel.value = FULL;
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    run(rounds);
-    const wallUs = (performance.now() - t0) * 1000;
-    const cpu = process.cpuUsage(cpu0);
-    // Wall time and process CPU time both bound this thread's CPU time from above.
-    const us = Math.max(1, Math.min(wallUs, cpu.user + cpu.system));
-    const used = Number(FULL - (fuel.value as bigint));
-    best = Math.max(best, (used / us) * 1e6);
-  }
-  cached = Math.round(best);
+  const logMean = KERNELS.reduce((s, k) => s + Math.log(kernels[k]), 0) / KERNELS.length;
+  cached = { fuelPerCoreSecond: Math.round(Math.exp(logMean)), kernels };
   return cached;
+}
+
+/** Fuel units one core burns per CPU second running typical metered code. Cached after the first call. */
+export function calibrateFuelPerCoreSecond(opts: CalibrationOptions = {}): number {
+  return calibrateFuel(opts).fuelPerCoreSecond;
 }

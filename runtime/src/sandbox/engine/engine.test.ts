@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from '../fuel-abi.js';
-import { calibrateFuelPerCoreSecond } from './calibrate.js';
+import { calibrateFuel, calibrateFuelPerCoreSecond } from './calibrate.js';
 import { Engine } from './engine.js';
 import { ImageError } from './errors.js';
 import { runGuest } from './mini-wasi.js';
@@ -103,8 +103,12 @@ test('a compiled module posted to a worker thread instantiates and runs there, m
   }
 });
 
-test('calibration measures a positive fuel rate and caches it', () => {
-  const rate = calibrateFuelPerCoreSecond({ targetMs: 60 });
-  assert.ok(rate > 1e8, `${rate} fuel/s`);
-  assert.equal(calibrateFuelPerCoreSecond(), rate);
+test('calibration measures each kernel and takes their geometric mean, once', () => {
+  const c = calibrateFuel({ targetMs: 80 });
+  const rates = Object.values(c.kernels);
+  assert.deepEqual(Object.keys(c.kernels), ['hash', 'sieve', 'calls', 'sort']);
+  assert.ok(rates.every((r) => r > 1e8), JSON.stringify(c));
+  assert.ok(c.fuelPerCoreSecond >= Math.min(...rates) && c.fuelPerCoreSecond <= Math.max(...rates));
+  assert.equal(calibrateFuelPerCoreSecond(), c.fuelPerCoreSecond);
+  assert.equal(calibrateFuel(), c);
 });

@@ -6,7 +6,7 @@ export {
   checkImports, validateBinary, validateImage, type ExportDescriptor, type ImportDescriptor, type ImportKind,
   type SupportedImports, type ValidatedImage,
 } from './validate.js';
-export { calibrateFuelPerCoreSecond, type CalibrationOptions } from './calibrate.js';
+export { calibrateFuel, calibrateFuelPerCoreSecond, type Calibration, type CalibrationOptions } from './calibrate.js';
 export { useOptimizingTier } from './tier.js';
 export { formatBytes, formatQuantity } from './units.js';
 export { runGuest, FuelExhausted, type GuestOptions, type GuestResult } from './mini-wasi.js';
