@@ -8,7 +8,8 @@
 // >= 30% of the raw synced put rate.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Pool, request } from 'undici';
@@ -38,6 +39,20 @@ export interface ApiBenchResult {
   lightSendToEvent: Latency;
   ratioToSequential: number;
   ratioToBatched: number;
+  /** Server process CPU (all threads) per acknowledged create in the throughput run; NaN off Linux. */
+  serverCpuUsPerCreate: number;
+  /** 1-minute load average at the end: on a busy 2-core machine the rates above are not the server's own. */
+  loadAverage: number;
+}
+
+/** CPU time (user + system, all threads) a process has used, in ms, from /proc; NaN if unavailable. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return NaN;
+  }
 }
 
 async function startChild(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
@@ -103,7 +118,9 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
 
     console.log(`api-bench: create throughput (${connections} connections, up to ${maxCreates} creates or ${maxMs / 1000} s)...`);
     const loadWatch = await openWatch(url, POD_PATH, await listRevision(url));
+    const cpuBefore = processCpuMs(child.pid);
     const load = await createLoad(pool, { concurrency: connections, maxOps: maxCreates, maxMs, prefix: 'load' });
+    const serverCpuMs = processCpuMs(child.pid) - cpuBefore;
     await waitForEvents(loadWatch.receivedAt, load.ackedAt);
     await loadWatch.close();
 
@@ -118,6 +135,8 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       lightSendToEvent: latency(light.sentAt, light.ackedAt, lightWatch.receivedAt),
       ratioToSequential: createsPerSec / raw.sequentialPutsPerSec,
       ratioToBatched: createsPerSec / raw.batchedPutsPerSec,
+      serverCpuUsPerCreate: (serverCpuMs * 1000) / load.acks,
+      loadAverage: loadavg()[0],
     };
     print(result, load.firstError ?? light.firstError);
     return result;
@@ -143,6 +162,7 @@ function print(r: ApiBenchResult, firstError?: string): void {
     ['raw LevelDB put, sync, one at a time', fmtRate(r.raw.sequentialPutsPerSec)],
     [`raw LevelDB batch of ${r.raw.batchSize}, sync`, fmtRate(r.raw.batchedPutsPerSec)],
     ['API POST pods (64 connections)', `${fmtRate(r.createsPerSec)}  (${r.creates} created, ${r.errors} errors)`],
+    ['API server CPU per create (all threads)', `${Math.round(r.serverCpuUsPerCreate)} µs`],
     ['API creates/s ÷ raw sequential synced puts/s', fmtPct(r.ratioToSequential)],
     ['API creates/s ÷ raw batched synced puts/s', fmtPct(r.ratioToBatched)],
     ['watch delivery, ack → event, light load', lat(r.lightAckToEvent)],
@@ -158,6 +178,7 @@ function print(r: ApiBenchResult, firstError?: string): void {
     `goal >= 5,000 creates/s: ${goalRate ? 'met' : 'NOT met'}; goal >= 30% of raw batched synced puts: ${goalRatio ? 'met' : 'NOT met'}` +
       ` (of sequential synced puts: ${r.ratioToSequential >= 0.3 ? 'met' : 'NOT met'})`,
   );
+  console.log(`machine: ${cpus().length} cores, 1-min load average ${r.loadAverage.toFixed(2)} (other work competes for the cores if this is above ~2)`);
   if (firstError) console.log(`first error: ${firstError}`);
 }
 
