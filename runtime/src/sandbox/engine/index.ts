@@ -1,4 +1,12 @@
 // The sandbox engine: validate, instrument (fuel, memory cap) and compile images; calibrate fuel.
+//
+// Host side, in short:
+//   const engine = new Engine();                       // sets --no-liftoff etc. (process-wide)
+//   const image = await engine.compile(bytes, { metered: true, memoryLimitBytes, supportedImports });
+//   worker.postMessage({ module: image.module });      // compiled once, instantiated per container
+// In the worker: provide image.imports plus, when image.metered, wasmkube.out_of_fuel (fuel-abi.ts);
+// set exports.wasmkube_fuel to the grant; call image.startExport if set; then _start. To stop the
+// guest from out_of_fuel use trapUncatchably(). image.growFailedExport set to 1 = a memory.grow failed.
 export { Engine, sha256Hex, type CompileOptions, type CompiledImage, type EngineOptions } from './engine.js';
 export { ImageError, type ImageErrorReason } from './errors.js';
 export { instrument, type InstrumentOptions, type InstrumentResult, type MemoryInfo } from './instrument.js';

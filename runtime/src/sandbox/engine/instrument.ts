@@ -103,6 +103,8 @@ export function instrument(bytes: Uint8Array, opts: InstrumentOptions): Instrume
   }
   if (cap !== undefined && definedMems.length > 0) m.put(SectionId.memory, writeMemories(definedMems));
 
+  if (!metered && cap === undefined) return { bytes, memories }; // nothing to rewrite
+
   const memory64 = memories.map((x) => x.memory64);
   const newImports: Import[] = [...imports];
   let globals = countGlobals(m);
