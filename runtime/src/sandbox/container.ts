@@ -8,8 +8,10 @@ import type { WorkerMessage } from './worker-protocol.js';
 import { exitStatusOf, type ExitStatus } from './exit-status.js';
 
 export interface ContainerUsage {
-  /** CPU used over the recent window (≈10 s, at least 1 s once running), in nanocores as metrics-server reports. */
+  /** CPU used over the recent window (≈10 s), in nanocores as metrics-server reports. */
   cpuNanoCores: number;
+  /** Total CPU time of the guest so far (ns; run time of its worker, see CpuClock). */
+  cpuNs: number;
   /** Total fuel burnt so far (0 for a module without fuel metering). */
   fuelConsumed: number;
   /** Linear memory size (bytes) last seen. */
@@ -34,7 +36,7 @@ export class Container {
   private done = false;
   private killed = false;
   private stopTimer?: NodeJS.Timeout;
-  private samples: { t: number; fuel: number }[] = [];
+  private samples: { t: number; cpuNs: number }[] = [];
   private sampler: NodeJS.Timeout;
   private readonly usageView: Float64Array;
 
@@ -46,7 +48,6 @@ export class Container {
     private readonly log: OutputSink,
     private readonly listeners: net.Server[],
     names: string[],
-    private readonly fuelPerCoreSecond: number,
     sab: SharedArrayBuffer,
   ) {
     this.usageView = channelViews(sab).usage;
@@ -122,22 +123,25 @@ export class Container {
 
   private sample(): void {
     const now = performance.now();
-    this.samples.push({ t: now, fuel: this.usageView[USAGE.FUEL] });
+    this.samples.push({ t: now, cpuNs: this.usageView[USAGE.CPU_NS] });
     while (this.samples.length > 2 && now - this.samples[1].t >= WINDOW_MS) this.samples.shift();
   }
 
   usage(): ContainerUsage {
     const u = this.usageView;
     const now = performance.now();
-    const fuel = u[USAGE.FUEL];
+    const cpuNs = u[USAGE.CPU_NS];
     let cpuNanoCores = 0;
     const first = this.samples[0];
-    if (first && now - first.t > 50 && this.fuelPerCoreSecond > 0) {
-      cpuNanoCores = Math.round(((fuel - first.fuel) / ((now - first.t) / 1000) / this.fuelPerCoreSecond) * 1e9);
+    if (first && now - first.t > 50) {
+      // ns of CPU per s of wall time = nanocores. A worker parked in a host call publishes no new
+      // value meanwhile: never report more than one core for a single-threaded guest.
+      cpuNanoCores = Math.round(Math.min(1e9, Math.max(0, (cpuNs - first.cpuNs) / ((now - first.t) / 1000))));
     }
     return {
       cpuNanoCores,
-      fuelConsumed: fuel,
+      cpuNs,
+      fuelConsumed: u[USAGE.FUEL],
       memoryBytes: u[USAGE.MEMORY],
       periods: u[USAGE.PERIODS],
       throttledPeriods: u[USAGE.THROTTLED],

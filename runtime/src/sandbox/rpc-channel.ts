@@ -16,13 +16,65 @@
 // and notifies. Sequence numbers rather than a state flag mean neither side can miss a wake-up or
 // spin on a stale value. Payloads larger than DATA_SIZE are moved in chunks by the caller.
 
+import fs from 'node:fs';
+
 export const DATA_OFFSET = 256;
 export const DATA_SIZE = 64 * 1024;
 export const CHANNEL_BYTES = DATA_OFFSET + DATA_SIZE;
 
 export const CTRL = { REQ_SEQ: 0, RESP_SEQ: 1, OP: 2, DATA_LEN: 3 } as const;
 /** Indices into the usage Float64Array. */
-export const USAGE = { FUEL: 0, MEMORY: 1, PERIODS: 2, THROTTLED: 3, RUNNING: 4, THROTTLED_NS: 5 } as const;
+export const USAGE = { FUEL: 0, MEMORY: 1, PERIODS: 2, THROTTLED: 3, RUNNING: 4, THROTTLED_NS: 5, CPU_NS: 6 } as const;
+
+/**
+ * The guest's CPU time, read on its worker thread. Node 20 has no per-thread CPU clock, but Linux
+ * gives each thread its own /proc/thread-self/schedstat (first field: ns on a CPU), ≈20 µs a read.
+ * Elsewhere it falls back to wall time minus the time the thread spent parked (blocking host calls,
+ * sleeps, throttling), which over-counts when cores are oversubscribed (limits then err strict).
+ */
+export class CpuClock {
+  readonly t0 = performance.now();
+  blockedMs = 0;
+  private fd: number | undefined;
+  private baseNs = 0;
+  private readonly buf = Buffer.alloc(96);
+
+  /** True when runningMs() is the thread's real CPU time. */
+  get threadCpu(): boolean {
+    this.open();
+    return this.fd !== -1;
+  }
+
+  runningMs(now = performance.now()): number {
+    this.open();
+    if (this.fd !== -1) {
+      const ns = this.readNs();
+      if (ns >= 0) return (ns - this.baseNs) / 1e6;
+    }
+    return now - this.t0 - this.blockedMs;
+  }
+
+  private open(): void {
+    if (this.fd !== undefined) return;
+    try {
+      this.fd = fs.openSync('/proc/thread-self/schedstat', 'r');
+      this.baseNs = this.readNs();
+      if (this.baseNs < 0) this.fd = -1;
+    } catch {
+      this.fd = -1;
+    }
+  }
+
+  private readNs(): number {
+    try {
+      const n = fs.readSync(this.fd!, this.buf, 0, this.buf.length, 0);
+      const sp = this.buf.indexOf(0x20);
+      return Number(this.buf.toString('latin1', 0, sp > 0 && sp < n ? sp : n));
+    } catch {
+      return -1;
+    }
+  }
+}
 export const MISC = { SLEEP: 0, CLOSED: 1 } as const;
 
 /** Operations the worker asks of the main thread. */
@@ -62,6 +114,7 @@ export function channelViews(sab: SharedArrayBuffer): ChannelViews {
 export class ChannelClient {
   readonly v: ChannelViews;
   private seq = 0;
+  readonly clock = new CpuClock();
   constructor(sab: SharedArrayBuffer) {
     this.v = channelViews(sab);
   }
@@ -81,11 +134,13 @@ export class ChannelClient {
     Atomics.store(ctrl, CTRL.REQ_SEQ, seq);
     Atomics.notify(ctrl, CTRL.REQ_SEQ);
     // Bounded by the main thread answering; if the agent dies the worker dies with it.
+    const t0 = performance.now();
     for (;;) {
       const resp = Atomics.load(ctrl, CTRL.RESP_SEQ);
       if (resp === seq) break;
       Atomics.wait(ctrl, CTRL.RESP_SEQ, resp);
     }
+    this.clock.blockedMs += performance.now() - t0;
     return results[0];
   }
 

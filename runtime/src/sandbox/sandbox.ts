@@ -146,7 +146,7 @@ export class Sandbox {
     const log = o.stdio && (o.stdio.stdout || o.stdio.stderr) ? new StreamSink(o.stdio) : new LogWriter(o.logPath ?? path.join(this.logDir, `${o.id}.log`));
     const worker = await this.pool.take();
     worker.ref();
-    const c = new Container(o.id, worker, server, io, log, listeners, names, this.fuelPerCoreSecond, sab);
+    const c = new Container(o.id, worker, server, io, log, listeners, names, sab);
     this.containers.add(c);
     void c.exited.then(() => this.containers.delete(c));
     server.start();

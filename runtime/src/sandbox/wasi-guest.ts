@@ -31,6 +31,7 @@ const epochNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
 export class WasiGuest {
   memory!: WebAssembly.Memory;
   private stdinPos = 0;
+  private lastCpuPublish = -Infinity;
   private readonly args: Uint8Array[];
   private readonly env: Uint8Array[];
 
@@ -49,6 +50,12 @@ export class WasiGuest {
   /** Called on every host call: lets usage() see the memory size without a round trip. */
   private touch(): void {
     this.ch.v.usage[USAGE.MEMORY] = this.memory.buffer.byteLength;
+    // Reading the thread's CPU clock costs ~20 µs: at most once a millisecond.
+    const now = performance.now();
+    if (now - this.lastCpuPublish >= 1) {
+      this.lastCpuPublish = now;
+      this.ch.v.usage[USAGE.CPU_NS] = this.ch.clock.runningMs(now) * 1e6;
+    }
   }
 
   private str(ptr: number, len: number): Uint8Array {
@@ -137,10 +144,12 @@ export class WasiGuest {
   }
 
   private sleepMs(ms: number): void {
-    const end = performance.now() + ms;
-    for (let now = performance.now(); now < end; now = performance.now()) {
+    const start = performance.now();
+    const end = start + ms;
+    for (let now = start; now < end; now = performance.now()) {
       Atomics.wait(this.ch.v.misc, MISC.SLEEP, 0, end - now);
     }
+    this.ch.clock.blockedMs += performance.now() - start;
   }
 
   private nowNs(clock: number): bigint {

@@ -39,7 +39,7 @@ function run(msg: RunMessage): void {
   }
   let meter: FuelMeter | undefined;
   if (msg.fuel) {
-    meter = new FuelMeter(ch.v.usage, ch.v.misc, msg.fuel);
+    meter = new FuelMeter(ch.v.usage, ch.v.misc, ch.clock, msg.fuel);
     imports[FUEL_IMPORT_MODULE] = { [FUEL_IMPORT_NAME]: meter.outOfFuel };
   }
   let instance: WebAssembly.Instance;
@@ -77,6 +77,7 @@ function run(msg: RunMessage): void {
   meter?.account();
   const bytes = memory.buffer.byteLength;
   ch.v.usage[USAGE.MEMORY] = bytes;
+  ch.v.usage[USAGE.CPU_NS] = ch.clock.runningMs() * 1e6;
   ch.v.usage[USAGE.RUNNING] = 0;
   result.memoryBytes = bytes;
   result.at = Date.now();
