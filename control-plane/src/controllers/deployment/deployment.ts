@@ -318,7 +318,8 @@ export class DeploymentController implements Reconciler {
   private async writeStatus(d: DeploymentObj, status: NonNullable<DeploymentObj['status']>): Promise<void> {
     if (JSON.stringify(status) === JSON.stringify(d.status ?? {})) return;
     try {
-      await this.client.updateStatus(R.deployments, { ...d, status });
+      // Only this controller writes a Deployment's status: a patch cannot conflict with spec or annotation writes.
+      await this.client.patch(R.deployments, d.metadata.namespace, d.metadata.name as string, 'merge', { status }, 'status');
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }

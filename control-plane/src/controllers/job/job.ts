@@ -194,7 +194,7 @@ export class JobController implements Reconciler {
   private async writeStatus(job: JobObj, status: Status): Promise<void> {
     if (JSON.stringify(status) === JSON.stringify(job.status ?? {})) return;
     try {
-      await this.client.updateStatus(R.jobs, { ...job, status });
+      await this.client.patch(R.jobs, job.metadata.namespace, job.metadata.name as string, 'merge', { status }, 'status');
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }

@@ -183,9 +183,10 @@ export class ReplicaSetController implements Reconciler {
     const same = Object.entries(status).every(([k, v]) => JSON.stringify(cur[k] ?? 0) === JSON.stringify(v ?? 0));
     if (same) return;
     try {
-      await this.client.updateStatus(this.kind.ref, { ...owner, status });
+      // A patch, not a PUT of the cached object: the Deployment controller scales ReplicaSets
+      // meanwhile, and a conflicting PUT would back off (seconds, after a few) on every step of a rollout.
+      await this.client.patch(this.kind.ref, owner.metadata.namespace, owner.metadata.name as string, 'merge', { status }, 'status');
     } catch (e) {
-      // On Conflict the error requeues the key with back-off; by then the informer has the newer version.
       if (isNotFound(e)) return;
       throw e;
     }
