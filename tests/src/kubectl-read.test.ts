@@ -33,6 +33,31 @@ test('kubectl api-resources lists the served types with short names', async () =
   assert.match(out, /^leases\s+coordination\.k8s\.io\/v1\s+true\s+Lease$/m);
 });
 
+test('health endpoints and api-versions', async () => {
+  for (const path of ['/healthz', '/readyz', '/livez']) {
+    assert.equal(ok(await cluster.kubectl('get', '--raw', path)), 'ok', path);
+  }
+  const versions = ok(await cluster.kubectl('api-versions')).trim().split('\n');
+  for (const gv of ['v1', 'apps/v1', 'batch/v1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1']) {
+    assert.ok(versions.includes(gv), `${gv} in ${versions.join(' ')}`);
+  }
+});
+
+test('nodes: get, cordon, uncordon, describe', async () => {
+  const node = ['apiVersion: v1', 'kind: Node', 'metadata:', '  name: n1', '  labels:', '    kubernetes.io/hostname: n1', ''].join('\n');
+  assert.equal(ok(await cluster.apply(node)), 'node/n1 created\n');
+  const listed = ok(await cluster.kubectl('get', 'nodes'));
+  assert.match(listed, /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION$/m);
+  assert.match(listed, /^n1\s+Unknown\s+<none>\s+\d+s/m, 'a node without a Ready condition is Unknown');
+  assert.equal(ok(await cluster.kubectl('cordon', 'n1')), 'node/n1 cordoned\n');
+  assert.match(ok(await cluster.kubectl('get', 'nodes')), /^n1\s+Unknown,SchedulingDisabled\s+/m);
+  assert.equal(ok(await cluster.kubectl('uncordon', 'n1')), 'node/n1 uncordoned\n');
+  assert.equal(ok(await cluster.kubectl('get', 'node', 'n1', '-o', 'jsonpath={.spec.unschedulable}')), '');
+  const described = ok(await cluster.kubectl('describe', 'node', 'n1'));
+  assert.match(described, /^Name:\s+n1$/m);
+  assert.match(described, /^Unschedulable:\s+false$/m);
+});
+
 test('apply -f creates, then reports unchanged, then configured after a change', async () => {
   assert.equal(ok(await cluster.apply(podYaml('web'))), 'pod/web created\n');
   assert.equal(ok(await cluster.apply(podYaml('web'))), 'pod/web unchanged\n');

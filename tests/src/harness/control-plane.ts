@@ -1,5 +1,5 @@
-// The control plane under test, loaded from @wasmkube/control-plane. Imported by a computed specifier with
-// the contract typed here, so the e2e suite compiles even while the package is mid-rewrite.
+// The control plane under test, from @wasmkube/control-plane, on the address the harness picks.
+import { startControlPlane as start } from '@wasmkube/control-plane';
 
 export interface RunningControlPlane {
   url: string;
@@ -7,21 +7,7 @@ export interface RunningControlPlane {
   close(): Promise<void>;
 }
 
-export interface ControlPlaneModule {
-  startControlPlane(options: { dataDir: string; host?: string; port?: number }): Promise<RunningControlPlane>;
-}
-
-const SPECIFIER = '@wasmkube/control-plane';
-
-export async function loadControlPlane(): Promise<ControlPlaneModule> {
-  const mod = (await import(SPECIFIER)) as Partial<ControlPlaneModule>;
-  if (typeof mod.startControlPlane !== 'function') {
-    throw new Error(`${SPECIFIER} does not export startControlPlane() yet`);
-  }
-  return mod as ControlPlaneModule;
-}
-
+/** Starts the store and API server in dataDir; port 0 picks an ephemeral port. */
 export async function startControlPlane(dataDir: string, port = 0): Promise<RunningControlPlane> {
-  const { startControlPlane } = await loadControlPlane();
-  return startControlPlane({ dataDir, host: '127.0.0.1', port });
+  return start({ dataDir, host: '127.0.0.1', port });
 }
