@@ -34,6 +34,10 @@ export interface WriteResult {
 
 export const NAMESPACES = findResource('', 'v1', 'namespaces')!;
 const MAX_RETRIES = 8;
+/** Conflict retries (PATCH, PUT without resourceVersion, deletes) back off a little: a read sees
+ * only durable writes, so a write still in flight makes every immediate retry conflict again. */
+const CONFLICT_RETRIES = 100;
+const conflictPause = (attempt: number) => new Promise<void>((r) => setTimeout(r, Math.min(1 + attempt, 20)));
 /** PUT may create these when absent (AllowCreateOnUpdate in their registry strategies). */
 const CREATE_ON_UPDATE = new Set(['Endpoints', 'Event', 'Lease']);
 /** Kinds whose immediate DELETE answers with the deleted object rather than a Status (ReturnDeletedObject). */
@@ -77,10 +81,11 @@ export class ObjectService {
 
   // ---------------------------------------------------------------- create
 
+  /** `body` becomes the server's own (callers pass a freshly decoded object). */
   async create(info: ResourceInfo, ns: string | undefined, body: Obj, opts: WriteOptions = {}): Promise<WriteResult> {
     checkTypeMeta(info, body);
     this.checkFields(info, body, opts);
-    const obj = structuredClone(body);
+    const obj = body;
     const md = meta(obj);
     if (info.namespaced) {
       if (md.namespace !== undefined && md.namespace !== '' && md.namespace !== ns)
@@ -108,9 +113,10 @@ export class ObjectService {
       this.modules.defaultObject(info, obj);
       const causes = this.modules.validateObject(info, obj);
       if (causes.length > 0) throw errors.invalid(info.kind, name, causes, info.group || undefined);
-      if (opts.dryRun) return { body: { ...structuredClone(obj) }, code: 201 };
+      if (opts.dryRun) return { body: obj, code: 201 };
       try {
-        const kv = await this.store.create(this.key(info, ns, name), forStorage(structuredClone(obj)));
+        // The store copies what it is given, so obj needs no copy of its own.
+        const kv = await this.store.create(this.key(info, ns, name), forStorage(obj));
         return { body: present(info, kv), code: 201 };
       } catch (e) {
         if (e instanceof StoreError && e.code === 'AlreadyExists' && genBase && attempt < MAX_RETRIES) continue;
@@ -149,9 +155,13 @@ export class ObjectService {
       }
       if (wantedRV !== undefined && wantedRV !== '' && String(wantedRV) !== String(cur.modRevision)) throw errors.conflict(qualifiedResource(info), name);
       try {
+        // Each attempt consumes its own copy: a retry needs the body intact.
         return await this.applyUpdate(info, ns, name, cur, structuredClone(body), opts, sub);
       } catch (e) {
-        if (isStoreConflict(e) && (wantedRV === undefined || wantedRV === '') && attempt < MAX_RETRIES) continue;
+        if (isStoreConflict(e) && (wantedRV === undefined || wantedRV === '') && attempt < CONFLICT_RETRIES) {
+          await conflictPause(attempt);
+          continue;
+        }
         throw storeError(e, info, name);
       }
     }
@@ -182,7 +192,7 @@ export class ObjectService {
         }
         throw errors.notFound(qualifiedResource(info), name);
       }
-      const current = present(info, structuredClone(cur));
+      const current = present(info, cur);
       const patched = this.modules.applyPatch(contentType, structuredClone(current), patchBody, info) as Obj;
       if (patched === null || typeof patched !== 'object' || Array.isArray(patched)) throw errors.badRequest('the patch did not produce an object');
       checkTypeMeta(info, patched);
@@ -193,7 +203,10 @@ export class ObjectService {
       try {
         return await this.applyUpdate(info, ns, name, cur, patched, opts, sub);
       } catch (e) {
-        if (isStoreConflict(e) && attempt < MAX_RETRIES) continue;
+        if (isStoreConflict(e) && attempt < CONFLICT_RETRIES) {
+          await conflictPause(attempt);
+          continue;
+        }
         throw storeError(e, info, name);
       }
     }
@@ -273,7 +286,10 @@ export class ObjectService {
           code: 200,
         };
       } catch (e) {
-        if (isStoreConflict(e) && attempt < MAX_RETRIES) continue;
+        if (isStoreConflict(e) && attempt < CONFLICT_RETRIES) {
+          await conflictPause(attempt);
+          continue;
+        }
         if (e instanceof StoreError && e.code === 'NotFound') throw errors.notFound(qualifiedResource(info), name);
         throw storeError(e, info, name);
       }

@@ -1,6 +1,7 @@
 // Reading a request the way kube-apiserver does: query booleans parsed like Go's strconv.ParseBool,
 // bodies bounded in size and decoded by Content-Type, and the Accept header's `as=Table` choice.
 
+import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, errors } from './status.js';
 
@@ -31,7 +32,8 @@ export function queryInt(q: URLSearchParams, name: string): number | undefined {
 }
 
 /** Reads the body up to MAX_BODY_BYTES; more → 413 (the rest is not buffered). */
-export async function readBody(req: Request): Promise<string> {
+export async function readBody(req: Request, incoming?: IncomingMessage): Promise<string> {
+  if (incoming && !req.bodyUsed) return readIncoming(incoming);
   if (!req.body) return '';
   const len = Number(req.headers.get('content-length') ?? '0');
   if (len > MAX_BODY_BYTES) throw errors.tooLarge(MAX_BODY_BYTES);
@@ -49,6 +51,47 @@ export async function readBody(req: Request): Promise<string> {
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The node request read directly: much cheaper than through the adapter's web stream. */
+function readIncoming(incoming: IncomingMessage): Promise<string> {
+  const len = Number(incoming.headers['content-length'] ?? '0');
+  if (len > MAX_BODY_BYTES) return Promise.reject(errors.tooLarge(MAX_BODY_BYTES));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const cleanup = () => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+      incoming.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > MAX_BODY_BYTES) {
+        cleanup();
+        incoming.resume(); // discard the rest
+        reject(errors.tooLarge(MAX_BODY_BYTES));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (e: Error) => {
+      cleanup();
+      reject(errors.badRequest(`reading the request body: ${e.message}`));
+    };
+    const onClose = () => {
+      if (!incoming.readableEnded) onError(new Error('connection closed'));
+    };
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+    incoming.on('close', onClose);
+  });
 }
 
 /** The media type without parameters, lower-cased; '' when absent. */

@@ -2,6 +2,7 @@
 // resource in the registry. Paths are parsed here (as kube-apiserver's RequestInfo does) and the
 // work is handed to ObjectService, the watch streams and the subresource handlers.
 
+import type { IncomingMessage } from 'node:http';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { Modules } from './modules.js';
@@ -65,7 +66,7 @@ export function buildApp(deps: RouterDeps): Hono {
     }
     // A body left unread (an error answered before reading it) would make the node adapter drop the
     // keep-alive connection under the client's next request: read it to the end first.
-    await discardBody(c.req.raw);
+    await discardBody(c);
     return res;
   });
   return app;
@@ -203,7 +204,7 @@ function written(body: Obj, code: number, opts: WriteOptions): Response {
 async function objectBody(c: Context): Promise<Obj> {
   const ct = c.req.header('content-type') ?? null;
   if (mediaType(ct) === 'application/vnd.kubernetes.protobuf') throw protobufRefused();
-  return decodeObjectBody(ct, await readBody(c.req.raw));
+  return decodeObjectBody(ct, await bodyText(c));
 }
 
 async function patchBody(deps: RouterDeps, c: Context): Promise<{ ct: string; body: string }> {
@@ -213,7 +214,7 @@ async function patchBody(deps: RouterDeps, c: Context): Promise<{ ct: string; bo
       `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
     );
   }
-  return { ct, body: await readBody(c.req.raw) };
+  return { ct, body: await bodyText(c) };
 }
 
 function asTable(deps: RouterDeps, info: ResourceInfo, items: Obj[], resourceVersion: string, includeObject: IncludeObject): Obj {
@@ -350,10 +351,28 @@ async function resourceRoute(deps: RouterDeps, c: Context, url: URL, t: Target):
   throw errors.methodNotAllowed(method, what);
 }
 
-async function discardBody(req: Request): Promise<void> {
-  if (!req.body || req.bodyUsed) return;
+/** Bodies whose node request has been (or is being) read directly. */
+const consumed = new WeakSet<object>();
+
+function incomingOf(c: Context): IncomingMessage | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+}
+
+/** The request body as text, read straight from the node request when there is one. */
+function bodyText(c: Context): Promise<string> {
+  const inc = incomingOf(c);
+  if (inc) {
+    if (consumed.has(inc)) return Promise.resolve('');
+    consumed.add(inc);
+  }
+  return readBody(c.req.raw, inc);
+}
+
+async function discardBody(c: Context): Promise<void> {
+  const inc = incomingOf(c);
+  if (inc ? consumed.has(inc) || inc.readableEnded : !c.req.raw.body || c.req.raw.bodyUsed) return;
   try {
-    await readBody(req);
+    await bodyText(c);
   } catch {
     // too large or aborted: the connection is dropped, which is all that is left to do
   }
@@ -363,7 +382,7 @@ async function discardBody(req: Request): Promise<void> {
 async function optionalJsonBody(c: Context): Promise<Obj | undefined> {
   const ct = c.req.header('content-type') ?? null;
   if (mediaType(ct) === 'application/vnd.kubernetes.protobuf') throw protobufRefused();
-  const text = await readBody(c.req.raw);
+  const text = await bodyText(c);
   if (text.trim() === '') return undefined;
   const v = parseJson(text);
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw errors.badRequest('the DeleteOptions body must be a JSON object');
