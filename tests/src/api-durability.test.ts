@@ -9,7 +9,7 @@ import { startChildControlPlane } from './harness/child-control-plane.js';
 import { makeTempDir, removeDir } from './harness/temp-dir.js';
 
 const WRITERS = 8;
-const KILL_AFTER_ACKS = 400;
+const KILL_AFTER_ACKS = 200;
 
 interface Acked {
   rv: number;

@@ -97,6 +97,8 @@ test('an informer fills its cache, follows changes and resyncs across a control-
   informer.on('add', (p) => added.push(p.metadata!.name!));
   informer.on('update', (p) => updated.push(p.metadata!.name!));
   informer.on('delete', (p) => deleted.push(p.metadata!.name!));
+  let connects = 0;
+  informer.on('connect', () => connects++);
   // client-node does not restart an informer after a watch error; applications call start() again.
   let serverUp = true;
   let restartPending = false;
@@ -128,6 +130,7 @@ test('an informer fills its cache, follows changes and resyncs across a control-
     if (restartPending) void informer.start();
 
     await until(() => names().join() === 'cn-a,cn-b,inf-2', { what: 'the informer cache after the restart', timeoutMs: 15_000 });
+    assert.ok(connects >= 2, `the informer reconnected after the restart (${connects} connects)`);
     assert.ok(deleted.includes('inf-1'), `delete handler saw inf-1: ${deleted.join()}`);
     assert.ok(added.includes('inf-2'));
     assert.equal(informer.get('cn-a', NS)?.metadata?.labels?.touched, 'yes');
