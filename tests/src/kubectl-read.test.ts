@@ -169,15 +169,18 @@ test('apply --server-side creates and updates', async () => {
   ok(await cluster.kubectl('delete', 'pod', 'ssa'));
 });
 
-test('get -w prints a pod created and then labelled by other commands', async () => {
-  const watch = cluster.spawn('get', 'pods', '-w', '-L', 'seen');
-  await watch.waitFor((lines) => lines.some((l) => l.startsWith('web ')), { what: 'the initial list' });
+test('get -w prints a pod created, labelled and deleted by other commands', async () => {
+  const watch = cluster.spawn('get', 'pods', '-w', '--output-watch-events', '-L', 'seen');
+  await watch.waitFor((lines) => lines.some((l) => /^ADDED\s+web\s/.test(l)), { what: 'the initial list' });
+  assert.match(watch.stdoutLines[0], /^EVENT\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+SEEN$/);
   ok(await cluster.apply(podYaml('late')));
-  await watch.waitFor((lines) => lines.some((l) => /^late\s+0\/1\s+Pending/.test(l)), { what: 'ADDED late' });
+  await watch.waitFor((lines) => lines.some((l) => /^ADDED\s+late\s+0\/1\s+Pending/.test(l)), { what: 'ADDED late' });
   assert.equal(ok(await cluster.kubectl('label', 'pod', 'late', 'seen=yes')), 'pod/late labeled\n');
-  await watch.waitFor((lines) => lines.some((l) => /^late\s.*\syes$/.test(l)), { what: 'MODIFIED late' });
+  await watch.waitFor((lines) => lines.some((l) => /^MODIFIED\s+late\s.*\syes$/.test(l)), { what: 'MODIFIED late' });
+  assert.equal(ok(await cluster.kubectl('delete', 'pod', 'late')), 'pod "late" deleted\n');
+  await watch.waitFor((lines) => lines.some((l) => /^DELETED\s+late\s/.test(l)), { what: 'DELETED late' });
   // The initial rows are printed once: a list without resourceVersion would make the watch replay them.
-  assert.equal(watch.stdoutLines.filter((l) => l.startsWith('web ')).length, 1, watch.stdout);
+  assert.equal(watch.stdoutLines.filter((l) => /^ADDED\s+web\s/.test(l)).length, 1, watch.stdout);
   await watch.stop();
 });
 
@@ -217,6 +220,13 @@ test('describe pod shows the pod and only its own events', async () => {
   assert.match(out, /^\s+Type\s+Reason\s+Age\s+From\s+Message$/m);
   assert.match(out, /^\s+Normal\s+Tested\s+\S+\s+e2e-test\s+hello from the test$/m);
   assert.doesNotMatch(out, /an event about api only/);
+
+  const events = ok(await cluster.kubectl('get', 'events'));
+  assert.match(events, /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/m);
+  assert.match(events, /^\S+\s+Normal\s+Tested\s+pod\/web\s+hello from the test$/m);
+  assert.match(events, /^\S+\s+Normal\s+Tested\s+pod\/api\s+an event about api only$/m);
+  const forWeb = ok(await cluster.kubectl('get', 'events', '--field-selector', 'involvedObject.name=web', '-o', 'name'));
+  assert.equal(forWeb, 'event/web.e2e-1\n');
 });
 
 test('get of a missing object is NotFound', async () => {
