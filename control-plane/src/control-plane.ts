@@ -7,7 +7,7 @@ import { openLevelStore } from './store/leveldb-store.js';
 import type { Store } from './store/store.js';
 import { startApiServer } from './server.js';
 import { AgentNodeProxy } from './api/agent-proxy.js';
-import type { ApiServer } from './server.js';
+import type { ApiServer, ApiServerOptions } from './server.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;

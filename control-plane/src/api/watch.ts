@@ -85,12 +85,29 @@ export async function openWatch(svc: ObjectService, modules: Modules, registry: 
   const send = (type: string, object: Obj) => {
     if (finished || !controllerRef) return;
     if ((controllerRef.desiredSize ?? 0) < -MAX_QUEUED) return finish();
-    controllerRef.enqueue(encoder.encode(JSON.stringify({ type, object }) + '\n'));
+    try {
+      controllerRef.enqueue(encoder.encode(JSON.stringify({ type, object }) + '\n'));
+    } catch {
+      finish(); // the consumer has gone
+    }
   };
 
   const matches = (kvObj: Obj) => selector.empty || selector.matches(kvObj);
 
-  const onEvent = (ev: WatchEvent) => {
+  /** Anything that throws while serving a watch ends that watch with an ERROR event, never the process. */
+  const guarded = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      console.error('wasmkube api: watch failed:', e);
+      send('ERROR', errors.internal((e as Error).message).toStatus() as unknown as Obj);
+      finish();
+    }
+  };
+
+  const onEvent = (ev: WatchEvent) => guarded(() => deliver(ev));
+
+  const deliver = (ev: WatchEvent) => {
     if (finished) return;
     lastRev = Math.max(lastRev, ev.kv.modRevision);
     const obj = present(info, ev.kv);
@@ -115,37 +132,7 @@ export async function openWatch(svc: ObjectService, modules: Modules, registry: 
         if (p.signal.aborted) return finish();
         p.signal.addEventListener('abort', finish);
         // Deliver later than start() returns so that the response head goes out first.
-        setImmediate(() => {
-          if (finished) return;
-          if (gone !== undefined) {
-            send('ERROR', errors.gone(gone).toStatus() as unknown as Obj);
-            return finish();
-          }
-          for (const o of initial) send('ADDED', wrap(o));
-          try {
-            watch = store.watch(storagePrefix(info, p.namespace), {
-              fromRevision: startRev,
-              onEvent,
-              onError: (err) => {
-                if (err.code === 'Gone') send('ERROR', errors.gone(err.message).toStatus() as unknown as Obj);
-                finish();
-              },
-            });
-          } catch (e) {
-            if (e instanceof StoreError && e.code === 'Gone') send('ERROR', errors.gone(`too old resource version: ${startRev}`).toStatus() as unknown as Obj);
-            else send('ERROR', errors.internal((e as Error).message).toStatus() as unknown as Obj);
-            return finish();
-          }
-          const timeout = p.timeoutSeconds ?? 1800 + Math.floor(Math.random() * 1800);
-          timers.push(setTimeout(finish, timeout * 1000));
-          if (p.allowBookmarks) {
-            timers.push(
-              setInterval(() => {
-                send('BOOKMARK', { kind: info.kind, apiVersion: groupVersion(info), metadata: { resourceVersion: String(lastRev) } });
-              }, p.bookmarkIntervalMs),
-            );
-          }
-        });
+        setImmediate(() => guarded(begin));
       },
       cancel() {
         finish();
@@ -153,6 +140,38 @@ export async function openWatch(svc: ObjectService, modules: Modules, registry: 
     },
     { highWaterMark: 1 },
   );
+
+  function begin(): void {
+    if (finished) return;
+    if (gone !== undefined) {
+      send('ERROR', errors.gone(gone).toStatus() as unknown as Obj);
+      return finish();
+    }
+    for (const o of initial) send('ADDED', wrap(o));
+    try {
+      watch = store.watch(storagePrefix(info, p.namespace), {
+        fromRevision: startRev,
+        onEvent,
+        onError: (err) => {
+          if (err.code === 'Gone') send('ERROR', errors.gone(err.message).toStatus() as unknown as Obj);
+          finish();
+        },
+      });
+    } catch (e) {
+      if (e instanceof StoreError && e.code === 'Gone') send('ERROR', errors.gone(`too old resource version: ${startRev}`).toStatus() as unknown as Obj);
+      else send('ERROR', errors.internal((e as Error).message).toStatus() as unknown as Obj);
+      return finish();
+    }
+    const timeout = p.timeoutSeconds ?? 1800 + Math.floor(Math.random() * 1800);
+    timers.push(setTimeout(finish, timeout * 1000));
+    if (p.allowBookmarks) {
+      timers.push(
+        setInterval(() => {
+          send('BOOKMARK', { kind: info.kind, apiVersion: groupVersion(info), metadata: { resourceVersion: String(lastRev) } });
+        }, p.bookmarkIntervalMs),
+      );
+    }
+  }
 
   return new Response(stream, {
     status: 200,
