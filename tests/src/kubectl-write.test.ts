@@ -6,6 +6,7 @@ import { TestCluster, ok } from './harness/cluster.js';
 import { appsYaml, configMapYaml, namespaceYaml, podYaml, rcYaml } from './harness/manifests.js';
 import { parseTable, rowWhere } from './harness/table.js';
 import { until } from './harness/poll.js';
+import { runKubectl } from './harness/kubectl.js';
 
 let cluster: TestCluster;
 
@@ -16,6 +17,10 @@ before(async () => {
 after(async () => {
   await cluster?.close();
 });
+
+/** kubectl edit with a sed script as the editor. */
+const runEdit = (resource: string, sedScript: string) =>
+  runKubectl({ ...cluster.env }, ['edit', resource], { env: { KUBE_EDITOR: `sed -i ${sedScript}` } });
 
 const jsonpath = async (resource: string, path: string, ...extra: string[]) =>
   ok(await cluster.kubectl('get', resource, '-o', `jsonpath=${path}`, ...extra));
@@ -114,6 +119,51 @@ test('scale rc, rs and deploy changes the desired replicas', async () => {
   assert.equal(scale.body.kind, 'Scale');
   assert.equal(scale.body.apiVersion, 'autoscaling/v1');
   assert.equal(scale.body.spec.replicas, 5);
+});
+
+test('deployment edits: 3-way apply removes dropped fields; generation; set image; rollout restart; edit', async () => {
+  const withEnv = appsYaml('Deployment', 'edits', 2)
+    .replace('  name: edits\n', '  name: edits\n  labels:\n    app: edits\n    tier: x\n')
+    .replace('        image: registry.local/hello:1\n', '        image: registry.local/hello:1\n        env:\n        - name: A\n          value: "1"\n        - name: B\n          value: "2"\n');
+  assert.equal(ok(await cluster.apply(withEnv)), 'deployment.apps/edits created\n');
+  assert.equal(await jsonpath('deploy/edits', '{.metadata.generation}'), '1');
+
+  // Applying a manifest without the tier label and env B removes both (last-applied 3-way merge).
+  const dropped = withEnv.replace('    tier: x\n', '').replace('        - name: B\n          value: "2"\n', '');
+  assert.equal(ok(await cluster.apply(dropped)), 'deployment.apps/edits configured\n');
+  assert.equal(await jsonpath('deploy/edits', '{.metadata.labels}'), '{"app":"edits"}');
+  assert.equal(await jsonpath('deploy/edits', '{.spec.template.spec.containers[0].env}'), '[{"name":"A","value":"1"}]');
+  assert.equal(await jsonpath('deploy/edits', '{.metadata.generation}'), '2', 'a spec change bumps generation');
+  ok(await cluster.kubectl('label', 'deploy', 'edits', 'meta=only'));
+  assert.equal(await jsonpath('deploy/edits', '{.metadata.generation}'), '2', 'a metadata change does not');
+
+  assert.equal(ok(await cluster.kubectl('set', 'image', 'deploy/edits', 'main=registry.local/hello:9')), 'deployment.apps/edits image updated\n');
+  assert.equal(await jsonpath('deploy/edits', '{.spec.template.spec.containers[0].image} {.metadata.generation}'), 'registry.local/hello:9 3');
+  assert.equal(ok(await cluster.kubectl('rollout', 'restart', 'deploy/edits')), 'deployment.apps/edits restarted\n');
+  assert.match(await jsonpath('deploy/edits', '{.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}'), /^\d{4}-\d\d-\d\dT/);
+
+  const edit = await runEdit('deploy/edits', 's/hello:9/hello:10/');
+  assert.equal(ok(edit), 'deployment.apps/edits edited\n');
+  assert.equal(await jsonpath('deploy/edits', '{.spec.template.spec.containers[0].image}'), 'registry.local/hello:10');
+
+  const wide = parseTable(ok(await cluster.kubectl('get', 'deploy', 'edits', '-o', 'wide')));
+  assert.deepEqual(wide.header, ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR']);
+  assert.deepEqual(wide.rows[0].slice(5), ['main', 'registry.local/hello:10', 'app=edits']);
+});
+
+test('a Service gets a ClusterIP and prints its ports', async () => {
+  const svc = ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: web-svc', 'spec:', '  selector:', '    app: web', '  ports:', '  - port: 80', '    targetPort: 8080', ''].join('\n');
+  assert.equal(ok(await cluster.apply(svc)), 'service/web-svc created\n');
+  const table = parseTable(ok(await cluster.kubectl('get', 'svc', 'web-svc')));
+  assert.deepEqual(table.header, ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
+  const row = rowWhere(table, 'NAME', 'web-svc')!;
+  assert.equal(row.TYPE, 'ClusterIP');
+  assert.match(row['CLUSTER-IP'], /^\d+\.\d+\.\d+\.\d+$/);
+  assert.equal(row['EXTERNAL-IP'], '<none>');
+  assert.equal(row['PORT(S)'], '80/TCP');
+  // Re-applying keeps the allocated IP (kubectl does not send it; the server must not drop or re-allocate it).
+  ok(await cluster.apply(svc.replace('targetPort: 8080', 'targetPort: 8081')));
+  assert.equal(await jsonpath('svc/web-svc', '{.spec.clusterIP}'), row['CLUSTER-IP']);
 });
 
 test('get all lists pods and the workload kinds', async () => {

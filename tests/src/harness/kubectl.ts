@@ -19,9 +19,9 @@ export interface KubectlEnv {
   home: string;
 }
 
-function spawnKubectl(env: KubectlEnv, args: string[]): ChildProcess {
+function spawnKubectl(env: KubectlEnv, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
   return spawn(KUBECTL, ['--kubeconfig', env.kubeconfig, ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: env.home },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: env.home, ...extraEnv },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
@@ -29,9 +29,9 @@ function spawnKubectl(env: KubectlEnv, args: string[]): ChildProcess {
 export async function runKubectl(
   env: KubectlEnv,
   args: string[],
-  options: { stdin?: string; timeoutMs?: number } = {},
+  options: { stdin?: string; timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<KubectlResult> {
-  const child = spawnKubectl(env, args);
+  const child = spawnKubectl(env, args, options.env);
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
