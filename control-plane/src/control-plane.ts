@@ -15,6 +15,8 @@ export interface ControlPlaneOptions {
   port?: number;
   /** Service ClusterIP range (default 127.96.0.0/16). */
   serviceCidr?: string;
+  /** 'controller' leaves Terminating namespaces to the namespace controller (see ApiServerOptions). */
+  namespaceCleanup?: 'in-process' | 'controller';
 }
 
 export interface RunningControlPlane {
@@ -31,7 +33,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   const store = await openLevelStore(join(opts.dataDir, 'store'));
   let api: ApiServer;
   try {
-    api = await startApiServer({ store, host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, serviceCidr: opts.serviceCidr, nodeProxy: new AgentNodeProxy(store) });
+    api = await startApiServer({ store, host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, serviceCidr: opts.serviceCidr, namespaceCleanup: opts.namespaceCleanup, nodeProxy: new AgentNodeProxy(store) });
   } catch (e) {
     await store.close();
     throw e;

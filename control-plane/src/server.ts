@@ -26,6 +26,11 @@ export interface ApiServerOptions {
   nodeProxy?: NodeProxy;
   /** ClusterIPs come from here (default 127.96.0.0/16); its first address is the `kubernetes` Service's. */
   serviceCidr?: string;
+  /**
+   * Who empties a Terminating namespace: 'in-process' (default; this server, for setups without a
+   * controller manager) or 'controller' (the namespace controller, over the API, as in Kubernetes).
+   */
+  namespaceCleanup?: 'in-process' | 'controller';
 }
 
 export interface ApiServer {
@@ -48,9 +53,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const allocations = new ServiceAllocations(opts.serviceCidr);
   for (const p of await loadAllocations(opts.store, allocations)) console.warn(`service allocations: ${p}`);
   const svc = new ObjectService(allocatingStore(opts.store, allocations), modules, { onNamespaceTerminating: (name) => cleaner?.start(name) });
-  cleaner = new NamespaceCleaner(svc);
+  if (opts.namespaceCleanup !== 'controller') cleaner = new NamespaceCleaner(svc);
   await ensureSystemNamespaces(svc);
-  await cleaner.resume();
+  await cleaner?.resume();
 
   const watches: WatchRegistry = new Set();
   const nodeProxy = opts.nodeProxy ?? noNodeProxy;

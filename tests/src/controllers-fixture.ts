@@ -2,6 +2,7 @@
 // controller manager and the scheduler, all over real HTTP; fake Nodes registered through the API
 // (status Ready, allocatable set by us); and a stand-in for the kubelets of those nodes that marks
 // bound pods Running and Ready, and finishes graceful deletions, on the nodes that are "up".
+// Terminating namespaces are left to the namespace controller (the API server does not empty them).
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { KubeClient, R, isNotFound, type KubeObject } from '@wasmkube/client';
@@ -45,7 +46,7 @@ export class ControllersFixture {
     const root = await makeTempDir(name);
     const home = join(root, 'home');
     await mkdir(home);
-    const cp = await startControlPlane({ dataDir: join(root, 'data'), host: '127.0.0.1', port: 0 });
+    const cp = await startControlPlane({ dataDir: join(root, 'data'), host: '127.0.0.1', port: 0, namespaceCleanup: 'controller' });
     const controllers = await startControllers(cp.url, opts);
     const kubeconfig = await writeKubeconfig(root, cp.url);
     const f = new ControllersFixture(root, cp, controllers, kubeconfig, home);

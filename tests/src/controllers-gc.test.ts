@@ -137,8 +137,15 @@ test('deleting a namespace removes everything in it, then the namespace', async 
   await f.apply(rsYaml('inside', 3, 'doomed'));
   await f.apply('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: doomed\ndata:\n  a: b\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: sec\n  namespace: doomed\nstringData:\n  a: b\n');
   await until(async () => (await f.pods('doomed')).length === 3, { what: '3 pods in doomed' });
-  const out = ok(await f.kubectl('delete', 'namespace', 'doomed', '--timeout=30s'));
-  assert.equal(out, 'namespace "doomed" deleted\n');
+  // A finalizer on the config map holds the namespace in Terminating while everything else goes.
+  await f.client.patch(R.configmaps, 'doomed', 'cfg', 'merge', { metadata: { finalizers: ['example.com/hold'] } });
+  assert.equal(ok(await f.kubectl('delete', 'namespace', 'doomed', '--wait=false')), 'namespace "doomed" deleted\n');
+  await until(async () => (await f.pods('doomed')).length === 0 && (await f.client.list(R.secrets, 'doomed')).items.length === 0, { what: 'contents deleted' });
+  const ns = await f.client.get<any>(R.namespaces, undefined, 'doomed');
+  assert.equal(ns.status.phase, 'Terminating');
+  assert.deepEqual(ns.spec.finalizers, ['kubernetes'], 'held by the config map');
+  await f.client.patch(R.configmaps, 'doomed', 'cfg', 'merge', { metadata: { finalizers: null } });
+  ok(await f.kubectl('wait', '--for=delete', 'namespace/doomed', '--timeout=30s'));
   assert.ok(await gone(R.namespaces, undefined, 'doomed'));
   for (const ref of [R.pods, R.replicasets, R.configmaps, R.secrets]) {
     assert.equal((await f.client.list(ref, 'doomed')).items.length, 0, ref.plural);
