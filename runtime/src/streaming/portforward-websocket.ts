@@ -1,5 +1,5 @@
 // The older WebSocket port-forward protocol (kubelet's, used by client libraries such as
-// @kubernetes/client-node): subprotocol v4.channel.k8s.io, ports in the query (`ports`, or kubelet's
+// @kubernetes/client-node): subprotocol v4.channel.k8s.io (or portforward.k8s.io, or none), ports in the query (`ports`, or kubelet's
 // `port`; repeated or comma-separated). Port i owns channel 2i (data, both ways) and 2i+1 (errors, to the
 // client); the first message on each channel is the port as 2 bytes little-endian. One WebSocket is one
 // connection per port; it closes when every forwarded connection has ended.
@@ -9,7 +9,7 @@ import type { WebSocket } from 'ws';
 import type { Dial } from './portforward-relay.js';
 import { acceptWebSocket } from './websocket.js';
 
-export const PORTFORWARD_LEGACY_WEBSOCKET_PROTOCOLS = ['v4.channel.k8s.io'] as const;
+export const PORTFORWARD_LEGACY_WEBSOCKET_PROTOCOLS = ['v4.channel.k8s.io', 'portforward.k8s.io'] as const;
 
 /** Returns the ports, or an error message. */
 export function parsePorts(req: IncomingMessage): number[] | string {

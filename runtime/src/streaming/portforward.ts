@@ -28,8 +28,9 @@ export async function handlePortForwardUpgrade(req: IncomingMessage, socket: Dup
     const offered = headerList(req, 'sec-websocket-protocol');
     const protocol = pickProtocol(offered, PORTFORWARD_WEBSOCKET_PROTOCOLS);
     if (!protocol) {
-      const legacy = pickProtocol(offered, PORTFORWARD_LEGACY_WEBSOCKET_PROTOCOLS);
-      if (!legacy) {
+      // kubelet also serves the channel protocol to a client that offers no subprotocol at all.
+      const legacy = offered.length === 0 ? '' : pickProtocol(offered, PORTFORWARD_LEGACY_WEBSOCKET_PROTOCOLS);
+      if (legacy === undefined) {
         const all = [...PORTFORWARD_WEBSOCKET_PROTOCOLS, ...PORTFORWARD_LEGACY_WEBSOCKET_PROTOCOLS];
         return rejectUpgrade(socket, `no supported WebSocket subprotocol; expected one of ${all.join(', ')}`);
       }

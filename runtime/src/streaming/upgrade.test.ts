@@ -46,7 +46,7 @@ after(() => {
 /** Collects (channel, text) messages until the server closes; returns them with the close code. */
 function collect(ws: WebSocket): Promise<{ messages: [number, string][]; code: number }> {
   const messages: [number, string][] = [];
-  ws.on('message', (d: Buffer) => messages.push([d[0], d.subarray(1).toString()]));
+  ws.on('message', (d: Buffer) => messages.push([d[0], d.subarray(1).toString('latin1')]));
   return new Promise((resolve) => ws.once('close', (code) => resolve({ messages, code })));
 }
 
@@ -142,5 +142,29 @@ describe('kubectl 1.32 and a refused exec', { skip: !hasKubectl(32) && 'kubectl.
     } finally {
       await h.close();
     }
+  });
+});
+
+describe('legacy WebSocket port-forward with the ws client', () => {
+  it('no subprotocol: port prefixes on channels 0 and 1, then the dial error on channel 1, then close', async () => {
+    const ws = new WebSocket(`ws://${base}/portforward?ports=8080`);
+    const done = collect(ws);
+    await once(ws, 'open');
+    assert.equal(ws.protocol, '');
+    const { messages, code } = await done;
+    // 8080 = 0x1f90, little-endian.
+    assert.deepEqual(messages.slice(0, 2), [
+      [0, '\x90\x1f'],
+      [1, '\x90\x1f'],
+    ]);
+    assert.deepEqual(messages.slice(2), [[1, 'error forwarding port 8080: unused']]);
+    assert.equal(code, 1000);
+  });
+
+  it('refuses a legacy request without ports', async () => {
+    const ws = new WebSocket(`ws://${base}/portforward`, ['v4.channel.k8s.io']);
+    ws.on('error', () => undefined);
+    const [, res] = (await once(ws, 'unexpected-response')) as [unknown, http.IncomingMessage];
+    assert.equal(res.statusCode, 400);
   });
 });

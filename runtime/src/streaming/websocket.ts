@@ -18,6 +18,7 @@ wss.on('headers', (headers: string[], req: IncomingMessage) => {
   if (protocol) headers.push(`Sec-WebSocket-Protocol: ${protocol}`);
 });
 
+/** Completes the handshake; `protocol` is echoed in the 101 unless it is '' (none offered). */
 export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, protocol: string): Promise<WebSocket> {
   chosen.set(req, protocol);
   // Keep ws away from the offer (it would refuse the non-token one); the choice is already made.
