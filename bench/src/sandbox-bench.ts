@@ -7,7 +7,7 @@
 //
 //   node bench/dist/sandbox-bench.js
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg, cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,7 +33,10 @@ async function waitIdle(sb: Sandbox, n: number): Promise<void> {
 
 export interface SandboxBenchResult {
   start: { runningP50: number; exitedP50: number; runningP90: number; instantiateP50: number };
-  cpu: { unlimitedFuelPerS: number; limitedFuelPerS: number; ratio: number; periods: number; throttled: number; cores: number };
+  cpu: {
+    unlimitedFuelPerS: number; limitedFuelPerS: number; ratio: number; ratioOfCore: number;
+    periods: number; throttled: number; cores: number; unlimitedCores: number;
+  };
   rss: { perContainerMB: number; perIdleWorkerMB: number; wasmMemoryPerContainerMB: number; n: number };
   fuelPerCoreSecond: number;
 }
@@ -69,7 +72,7 @@ export async function runSandboxBench(opts: { starts?: number; cpuWindowMs?: num
     }
     const start = { runningP50: pct(running, 50), runningP90: pct(running, 90), exitedP50: pct(exited, 50), instantiateP50: pct(instantiate, 50) };
     console.log(`(2) start from warm pool, ${n} sequential starts of a C hello (${hello.originalSize} B):`);
-    console.log(`    start → _start running  p50 ${f2(start.runningP50)} ms  p90 ${f2(start.runningP90)} ms   (goal ≤ 5 ms p50)`);
+    console.log(`    start → _start running  p50 ${f2(start.runningP50)} ms  p90 ${f2(start.runningP90)} ms  min ${f2(Math.min(...running))} ms  (goal ≤ 5 ms p50)`);
     console.log(`    start → exited          p50 ${f2(start.exitedP50)} ms`);
     console.log(`    bare WebAssembly.instantiate p50 ${f2(start.instantiateP50)} ms  → start ÷ instantiate ${f1(start.runningP50 / start.instantiateP50)}×`);
 
@@ -87,13 +90,21 @@ export async function runSandboxBench(opts: { starts?: number; cpuWindowMs?: num
       const b = c.usage();
       const dt = (performance.now() - t0) / 1000;
       await c.stop(0);
-      return { fuelPerS: (b.fuelConsumed - a.fuelConsumed) / dt, periods: b.periods - a.periods, throttled: b.throttledPeriods - a.throttledPeriods, cores: b.cpuNanoCores / 1e9 };
+      const cores = (b.cpuNs - a.cpuNs) / 1e9 / dt;
+      return { fuelPerS: (b.fuelConsumed - a.fuelConsumed) / dt, periods: b.periods - a.periods, throttled: b.throttledPeriods - a.throttledPeriods, cores };
     };
     const u = await rate();
     const l = await rate(250);
-    const cpu = { unlimitedFuelPerS: u.fuelPerS, limitedFuelPerS: l.fuelPerS, ratio: l.fuelPerS / u.fuelPerS, periods: l.periods, throttled: l.throttled, cores: l.cores };
-    console.log(`(3) CPU-bound C guest over ${windowMs} ms: unlimited ${f2(u.fuelPerS / 1e9)} G fuel/s (usage() says ${f2(u.cores)} cores),`);
-    console.log(`    250m ${f2(l.fuelPerS / 1e9)} G fuel/s; ratio ${cpu.ratio.toFixed(3)}  (goal 0.25 ± 0.03); periods ${l.periods}, throttled ${l.throttled}; usage() says ${f2(l.cores)} cores`);
+    // Throughput per CPU-second of the unlimited run = what one whole core does for this guest.
+    const perCore = u.fuelPerS / Math.max(u.cores, 1e-9);
+    const cpu = {
+      unlimitedFuelPerS: u.fuelPerS, limitedFuelPerS: l.fuelPerS, ratio: l.fuelPerS / u.fuelPerS, ratioOfCore: l.fuelPerS / perCore,
+      periods: l.periods, throttled: l.throttled, cores: l.cores, unlimitedCores: u.cores,
+    };
+    console.log(`(3) CPU-bound C guest, ${windowMs} ms windows (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores):`);
+    console.log(`    unlimited: ${f2(u.fuelPerS / 1e9)} G fuel/s, thread CPU ${f2(u.cores)} cores`);
+    console.log(`    250m:      ${f2(l.fuelPerS / 1e9)} G fuel/s, thread CPU ${f2(l.cores)} cores; ${l.periods} periods, ${l.throttled} throttled`);
+    console.log(`    throughput 250m ÷ unlimited ${cpu.ratio.toFixed(3)}; ÷ one full core's throughput ${cpu.ratioOfCore.toFixed(3)}  (goal 0.25 ± 0.03)`);
 
     // (4) RSS: idle pool workers first (the per-container floor), then idle servers.
     const idleN = opts.idle ?? 20;

@@ -427,7 +427,11 @@ export function pathReadlink(t: FdTable, dirfd: number, p: string, bufLen: numbe
 export function closeResource(r: Resource): void {
   try {
     if (r.kind === 'file') fs.closeSync(r.fd);
-    else if (r.kind === 'socket') r.sock.destroy();
+    else if (r.kind === 'socket') {
+      // Like close(2): data already written is still delivered (destroy() would drop it).
+      r.sock.destroySoon();
+      setTimeout(() => r.sock.destroy(), 5000).unref();
+    }
     else if (r.kind === 'listener') {
       r.server.close();
       for (const s of r.queue) s.destroy();

@@ -105,8 +105,9 @@ export class HostIo {
         return { errno: 0, data: Buffer.from(r.guestPath) };
       }
       case OP.FD_RENUMBER: {
+        // Like dup2 + close: `to` is closed first if open (it need not be).
         const from = t.get(a[0]);
-        if (!from || !t.get(a[1])) return { errno: E.BADF };
+        if (!from || a[1] < 3) return { errno: E.BADF };
         if (a[0] === a[1]) return { errno: 0 };
         const old = t.delete(a[1]);
         if (old) F.closeResource(old);

@@ -320,3 +320,24 @@ test('stdio streams (exec): stdin read as it arrives, stdout/stderr to the calle
   assert.equal(err, '12 bytes\n');
   assert.equal(fs.existsSync(path.join(tmp, 'logs', 'exec-cat.log')), false);
 });
+
+test('non-blocking connection: recv EAGAIN, poll for input, recv/send, peer close', async () => {
+  const net = await import('node:net');
+  const ip = nextIp();
+  const c = await sb.start({ id: 'echo', image: await guest('echo'), listenPorts: [{ port: 0, ip }] });
+  const sock = net.connect({ host: ip, port: c.listening[0].port });
+  let got = '';
+  sock.on('data', (d) => (got += d));
+  const logged = (s: string) => fs.existsSync(path.join(tmp, 'logs', 'echo.log')) && fs.readFileSync(path.join(tmp, 'logs', 'echo.log'), 'utf8').includes(s);
+  for (let i = 0; i < 250 && !logged('first recv'); i++) await new Promise((r) => setTimeout(r, 20));
+  sock.write('hello ');
+  for (let i = 0; i < 250 && got.length < 6; i++) await new Promise((r) => setTimeout(r, 20));
+  const closed = new Promise((r) => sock.once('close', r));
+  sock.end('world');
+  const st = await c.exited;
+  await closed; // the guest's last send arrives before its close
+  assert.equal(st.exitCode, 0);
+  assert.equal(got, 'HELLO WORLD');
+  assert.deepEqual(logLines('echo').map((l) => l.content), ['first recv: EAGAIN', 'peer closed']);
+  sock.destroy();
+});

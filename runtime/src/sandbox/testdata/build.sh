@@ -3,7 +3,7 @@
 # C: Debian clang-14 + wasi-libc; Rust: Debian rustc with the wasm32-wasi std (call /usr/bin/rustc).
 set -eu
 cd "$(dirname "$0")"
-for c in hello files httpd client membomb cpu cat; do
+for c in hello files httpd client membomb cpu cat echo; do
   clang-14 --target=wasm32-wasi --sysroot=/usr -O2 -s -o "$c.wasm" "$c.c"
 done
 /usr/bin/rustc --target wasm32-wasi -C opt-level=2 -C strip=symbols -o rust_server.wasm rust_server.rs
