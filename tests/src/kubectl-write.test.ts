@@ -189,6 +189,7 @@ test('delete an unbound pod and a ConfigMap (kubectl waits for the deletion)', a
 test('delete waits for a finalizer to be removed (graceful deletion)', async () => {
   ok(await cluster.apply(podYaml('held').replace('  labels:\n', '  finalizers:\n  - e2e.wasmkube.dev/hold\n  labels:\n')));
   const deleting = cluster.spawn('delete', 'pod', 'held', '--timeout=30s');
+  const waitingForDelete = cluster.spawn('wait', '--for=delete', 'pod/held', '--timeout=30s');
   const pod = await until(
     async () => {
       const res = await cluster.api.get('/api/v1/namespaces/default/pods/held');
@@ -201,6 +202,8 @@ test('delete waits for a finalizer to be removed (graceful deletion)', async () 
   assert.equal(released.status, 200, JSON.stringify(released.body));
   assert.equal(await deleting.exited, 0, deleting.stderr);
   assert.equal(deleting.stdout, 'pod "held" deleted');
+  assert.equal(await waitingForDelete.exited, 0, waitingForDelete.stderr);
+  assert.equal(waitingForDelete.stdout, 'pod/held condition met');
   assert.equal((await cluster.api.get('/api/v1/namespaces/default/pods/held')).status, 404);
 });
 
@@ -228,6 +231,11 @@ test('wait --for=condition=Ready returns once the pod status says Ready', async 
   assert.equal(status.status, 200, JSON.stringify(status.body));
   assert.equal(await waiting.exited, 0, waiting.stderr);
   assert.equal(waiting.stdout, 'pod/ready condition met');
+  const phase = cluster.spawn('wait', '--for=jsonpath={.status.phase}=Running', 'pod/ready', '--timeout=30s');
+  const running = await cluster.api.mergePatch('/api/v1/namespaces/default/pods/ready/status', { status: { phase: 'Running' } });
+  assert.equal(running.status, 200, JSON.stringify(running.body));
+  assert.equal(await phase.exited, 0, phase.stderr);
+  assert.equal(phase.stdout, 'pod/ready condition met');
   // Already Ready: returns at once from the initial list.
   assert.equal(ok(await cluster.kubectl('wait', '--for=condition=Ready', 'pod/ready', '--timeout=10s')), 'pod/ready condition met\n');
 });
