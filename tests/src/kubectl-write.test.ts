@@ -240,6 +240,23 @@ test('wait --for=condition=Ready returns once the pod status says Ready', async 
   assert.equal(ok(await cluster.kubectl('wait', '--for=condition=Ready', 'pod/ready', '--timeout=10s')), 'pod/ready condition met\n');
 });
 
+test('server dry run persists nothing; generateName; patch --subresource=status', async () => {
+  assert.equal(ok(await cluster.apply(podYaml('dry'), '--dry-run=server')), 'pod/dry created (server dry run)\n');
+  assert.equal((await cluster.api.get('/api/v1/namespaces/default/pods/dry')).status, 404);
+
+  const gen = await cluster.manifest(podYaml('x').replace('  name: x\n', '  generateName: gen-\n'), 'gen.yaml');
+  const created = ok(await cluster.kubectl('create', '-f', gen));
+  assert.match(created, /^pod\/gen-[a-z0-9]{5} created\n$/);
+
+  const name = created.split(' ')[0]!;
+  const patched = await cluster.kubectl('patch', name, '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Running"}}');
+  assert.equal(ok(patched), `${name} patched\n`);
+  assert.match(ok(await cluster.kubectl('get', name)), /\s0\/1\s+Running\s+0\s/);
+  // The main resource ignores status changes, the status subresource ignores spec changes.
+  ok(await cluster.kubectl('patch', name, '--type=merge', '-p', '{"status":{"phase":"Failed"}}'));
+  assert.equal(await jsonpath(name, '{.status.phase}'), 'Running');
+});
+
 test('create -f twice: the second is AlreadyExists', async () => {
   const file = await cluster.manifest(podYaml('dup'), 'dup.yaml');
   assert.equal(ok(await cluster.kubectl('create', '-f', file)), 'pod/dup created\n');
