@@ -28,6 +28,7 @@ export class ContainerRunner {
   private readonly backoff: Backoff;
   private probers: Prober[] = [];
   private killedFor?: string;
+  private restartedOnce = false;
 
   constructor(
     private readonly ctx: PodContext,
@@ -53,16 +54,15 @@ export class ContainerRunner {
       if (this.ctx.isTerminating) return false;
       if (!first) {
         // The first restart is immediate, then 10 s doubling to 5 min, as kubelet does.
-        if (this.tracker.restartCount > 1 || this.backoff.current > 0) {
+        if (this.restartedOnce) {
           const delay = this.backoff.next();
           const podName = `${this.ctx.pod.metadata.name}_${this.ctx.pod.metadata.namespace}(${this.ctx.uid})`;
           this.tracker.waiting('CrashLoopBackOff', `back-off ${formatDelay(delay)} restarting failed container=${this.spec.name} pod=${podName}`);
           this.ctx.onStatusChange();
           this.ctx.event('Warning', 'BackOff', `Back-off restarting failed container ${this.spec.name} in pod ${podName}`, this.fieldPath);
           if (await this.ctx.sleep(delay)) return false;
-        } else {
-          this.backoff.next();
         }
+        this.restartedOnce = true;
       }
       first = false;
       const exit = await this.runOnce();
@@ -114,7 +114,9 @@ export class ContainerRunner {
     const exit = await container.exited;
     this.stopProbes();
     this.current = undefined;
-    this.backoff.ranFor(exit.finishedAt.getTime() - exit.startedAt.getTime());
+    const ranMs = exit.finishedAt.getTime() - exit.startedAt.getTime();
+    this.backoff.ranFor(ranMs);
+    if (ranMs >= this.ctx.node.crashBackoff.resetAfterMs) this.restartedOnce = false;
     this.tracker.terminated(this.killedFor ? { ...exit, reason: exit.exitCode === 0 ? 'Completed' : 'Error' } : exit);
     this.killedFor = undefined;
     this.ctx.onStatusChange();
