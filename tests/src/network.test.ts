@@ -14,7 +14,12 @@ import { request } from 'undici';
 import { KubeClient, R, type KubeObject } from '@wasmkube/client';
 import { startControlPlane, startControllers } from '@wasmkube/control-plane';
 import { ClusterNetwork, type ClusterNetworkOptions } from '@wasmkube/runtime';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { startCluster } from 'wasmkube';
 import { until } from './harness/poll.js';
+import { runKubectl } from './harness/kubectl.js';
 
 const POD_RANGE = '127.250.0.0/16';
 const SVC_RANGE = '127.251.0.0/16';
@@ -279,4 +284,80 @@ test('tunnel mode: a connection to a pod on another node goes through the agents
   await env.backend('web-a', 1, 10, { labels: { app: 'local' } });
   assert.equal((await ask(nw1, from, podIp(1, 10), 8080)).me, 'web-a');
   assert.equal(nw1.tunnelled, 0);
+});
+
+const SAMPLES = fileURLToPath(new URL('../../sample-pods/', import.meta.url));
+
+function curl(url: string): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile('curl', ['-s', '--max-time', '5', url], (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))),
+  );
+}
+
+test('end to end with wasm pods, kubectl and curl: a ReplicationController of 3 web pods behind a NodePort Service', async (t) => {
+  const home = await mkdtemp(join(tmpdir(), 'wasmkube-net-home-'));
+  const cluster = await startCluster({
+    nodes: 2,
+    images: { 'web:1.0': join(SAMPLES, 'images/web.wasm'), 'sidecar:1.0': join(SAMPLES, 'images/sidecar.wasm') },
+  });
+  t.after(async () => {
+    await cluster.stop();
+    await rm(home, { recursive: true, force: true });
+  });
+  const kubectl = async (args: string[], stdin?: string) => {
+    const r = await runKubectl({ kubeconfig: cluster.kubeconfig, home }, args, { stdin });
+    assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  // The sample manifest, with affinity off to start with and a quicker readiness probe.
+  const manifest = (await readFile(join(SAMPLES, 'manifests/web-rc.yaml'), 'utf8'))
+    .replace('  sessionAffinity: ClientIP\n', '  sessionAffinity: None\n')
+    .replace('periodSeconds: 5', 'periodSeconds: 1');
+  await kubectl(['apply', '-f', '-'], manifest);
+  const svc = JSON.parse(await kubectl(['get', 'svc', 'web', '-o', 'json'])) as { spec: { clusterIP: string; ports: { nodePort: number }[] } };
+  assert.ok(svc.spec.clusterIP.startsWith(cluster.serviceCidr.split('.').slice(0, 2).join('.') + '.'), svc.spec.clusterIP);
+  await until(async () => {
+    const ep = JSON.parse(await kubectl(['get', 'endpoints', 'web', '-o', 'json'])) as { subsets?: { addresses?: unknown[] }[] };
+    return (ep.subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0) === 3;
+  }, { timeoutMs: 30_000, what: '3 ready web pods' });
+
+  // From the host: the ClusterIP (through the agent's listener) and the NodePort spread over all 3.
+  for (const url of [`http://${svc.spec.clusterIP}/`, `http://127.0.0.1:${svc.spec.ports[0].nodePort}/`]) {
+    const seen = new Set<string>();
+    for (let i = 0; i < 9; i++) seen.add(await curl(url));
+    assert.equal(seen.size, 3, `${url}: ${[...seen].join(' | ')}`);
+    for (const s of seen) assert.match(s, /^hello from web-/);
+  }
+
+  // sessionAffinity ClientIP: every request from this client lands on one pod.
+  await kubectl(['patch', 'svc', 'web', '-p', '{"spec":{"sessionAffinity":"ClientIP"}}']);
+  await until(async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 6; i++) seen.add(await curl(`http://${svc.spec.clusterIP}/`));
+    return seen.size === 1;
+  }, { what: 'sticky answers' });
+
+  // A guest reaches the Service by its DNS name; two containers of one pod talk over localhost.
+  await kubectl(['apply', '-f', '-'], [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata: { name: client }',
+    'spec:',
+    '  containers:',
+    '    - name: sidecar',
+    '      image: sidecar:1.0',
+    '      imagePullPolicy: IfNotPresent',
+    '      env: [{ name: TARGET_HOST, value: web }, { name: PORT, value: "80" }]',
+    '',
+  ].join('\n'));
+  await kubectl(['apply', '-f', join(SAMPLES, 'manifests/two-containers.yaml')]);
+  const logs = await until(async () => {
+    const out = await kubectl(['logs', 'client']);
+    return /web:80 \(127\.\d+\.\d+\.\d+\) -> 200 hello from web-/.test(out) ? out : undefined;
+  }, { timeoutMs: 20_000, what: 'the client pod to reach web by name' });
+  assert.ok(logs.includes(`(${svc.spec.clusterIP})`), 'resolved to the ClusterIP');
+  await until(async () => /localhost:8080 \(127\.\d+\.\d+\.\d+\) -> 200 hello from two-containers/.test(await kubectl(['logs', 'two-containers', '-c', 'sidecar'])), {
+    timeoutMs: 20_000,
+    what: 'the sidecar to reach its neighbour over localhost',
+  });
 });
