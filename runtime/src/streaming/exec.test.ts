@@ -2,11 +2,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { handleAttachUpgrade, handleExecUpgrade } from './exec.js';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { spawn } from 'node:child_process';
 import type { ExecIO } from './exec-options.js';
 import type { TerminalSize } from './resize.js';
 import { hasKubectl, kubectlPath, startHarness, type Harness } from './kubectl-harness.js';
+
+const sessions = new EventEmitter();
 
 /** A tiny "container": echo, exit N, cat (stdin to stdout), err (to stderr), tty (reports the tty flag). */
 async function fakeProcess(io: ExecIO): Promise<number> {
@@ -36,6 +38,14 @@ async function fakeProcess(io: ExecIO): Promise<number> {
       const [size] = (await once(io.resize, 'resize', { signal: io.signal })) as [TerminalSize];
       io.stdout.write(`tty=${io.tty} size=${size.Width}x${size.Height} merged=${io.stderr === io.stdout}\n`);
       io.stderr.write('via-stderr\n');
+      return 0;
+    }
+    case 'wait': {
+      // Runs until the client goes away; tells the test through `sessions`.
+      const ev = sessions.emit.bind(sessions);
+      ev('started');
+      await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+      ev('aborted');
       return 0;
     }
     default:
@@ -138,6 +148,15 @@ describe('kubectl exec (real kubectl 1.32)', { skip: !hasKubectl(32) && 'kubectl
         const url = h.upgradeUrls[h.upgradeUrls.length - 1];
         assert.match(url, /tty=true/);
         assert.doesNotMatch(url, /stderr=true/);
+      });
+
+      it('aborts the run signal when kubectl goes away mid-command', async () => {
+        const started = once(sessions, 'started');
+        const aborted = once(sessions, 'aborted');
+        const child = h.spawnKubectl(32, ['exec', 'web', '--', 'wait'], env);
+        await started;
+        child.kill('SIGKILL');
+        await aborted; // bounded by the suite timeout
       });
 
       it('attach streams output and exits 0', async () => {
