@@ -1,0 +1,67 @@
+// What kubectl 1.32 prints when the server says no: AlreadyExists, Invalid with its causes, unknown fields
+// under strict validation, and protobuf bodies from `kubectl create <generator>`. One control plane for the file.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestCluster, ok } from './harness/cluster.js';
+import { podYaml } from './harness/manifests.js';
+
+let cluster: TestCluster;
+
+before(async () => {
+  cluster = await TestCluster.start('kubectl-errors');
+});
+
+after(async () => {
+  await cluster?.close();
+});
+
+const jsonpath = async (resource: string, path: string, ...extra: string[]) =>
+  ok(await cluster.kubectl('get', resource, '-o', `jsonpath=${path}`, ...extra));
+
+test('create -f twice: the second is AlreadyExists', async () => {
+  const file = await cluster.manifest(podYaml('dup'), 'dup.yaml');
+  assert.equal(ok(await cluster.kubectl('create', '-f', file)), 'pod/dup created\n');
+  const second = await cluster.kubectl('create', '-f', file);
+  assert.equal(second.code, 1);
+  assert.equal(second.stderr, `Error from server (AlreadyExists): error when creating "${file}": pods "dup" already exists\n`);
+});
+
+test('an invalid manifest is rejected with its causes', async () => {
+  const file = await cluster.manifest(
+    ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: Bad_Name', 'spec:', '  containers:', '  - name: main', ''].join('\n'),
+    'bad.yaml',
+  );
+  const res = await cluster.kubectl('create', '-f', file);
+  assert.equal(res.code, 1);
+  const lines = res.stderr.trimEnd().split('\n');
+  assert.equal(lines[0], 'The Pod "Bad_Name" is invalid: ');
+  assert.ok(lines.some((l) => l.startsWith('* metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of')), res.stderr);
+  assert.ok(lines.includes('* spec.containers[0].image: Required value'), res.stderr);
+  assert.equal((await cluster.kubectl('apply', '-f', file)).code, 1);
+});
+
+test('an unknown field is rejected under strict field validation', async () => {
+  const file = await cluster.manifest(podYaml('typo').replace('    image:', '    imagee: x\n    image:'), 'typo.yaml');
+  const res = await cluster.kubectl('create', '-f', file);
+  assert.equal(res.code, 1);
+  assert.match(res.stderr, /^Error from server \(BadRequest\): error when creating ".*typo\.yaml": /);
+  assert.match(res.stderr, /unknown field "spec\.containers\[0\]\.imagee"/);
+  assert.equal((await cluster.api.get('/api/v1/namespaces/default/pods/typo')).status, 404);
+});
+
+test('create deployment (protobuf body) either works or says what to do instead', async () => {
+  const res = await cluster.kubectl('create', 'deployment', 'made', '--image=registry.local/hello:1');
+  if (res.code === 0) {
+    assert.equal(res.stdout, 'deployment.apps/made created\n');
+    assert.equal(await jsonpath('deploy/made', '{.spec.template.spec.containers[0].image}'), 'registry.local/hello:1');
+  } else {
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /^error: failed to create deployment: /);
+    assert.match(res.stderr, /protobuf/i);
+    assert.match(res.stderr, /kubectl (create -f|apply)/);
+  }
+  // kubectl create configmap/namespace send protobuf too: the same clear answer or success.
+  const cm = await cluster.kubectl('create', 'configmap', 'literal', '--from-literal=a=b');
+  if (cm.code === 0) assert.equal(cm.stdout, 'configmap/literal created\n');
+  else assert.match(cm.stderr, /^error: failed to create configmap: .*protobuf.*kubectl (create -f|apply)/);
+});
