@@ -13,7 +13,8 @@ before(async () => {
   f = await ControllersFixture.start('ctl-workloads');
   for (const n of ['node-1', 'node-2', 'node-3']) await f.addNode(n, '4', '8Gi');
   // Pods of the "job-*" jobs are completed by the tests themselves.
-  f.runKubelets(50, { ready: (p) => !p.metadata.labels?.['job-name'] });
+  // Pods of image web:stuck never start (a rollout that cannot progress).
+  f.runKubelets(50, { ready: (p) => !p.metadata.labels?.['job-name'] && (p.spec.containers[0] as { image?: string }).image !== 'web:stuck' });
 });
 
 after(async () => {
@@ -122,6 +123,52 @@ test('revisionHistoryLimit prunes old ReplicaSets; Recreate replaces all pods at
   ok(await f.kubectl('delete', 'deployment', 'rec'));
 });
 
+test('scaling in mid-rollout is shared out in proportion; a stuck rollout exceeds its progress deadline', async () => {
+  const yaml = (image: string, replicas: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: prop
+spec:
+  replicas: ${replicas}
+  progressDeadlineSeconds: 3
+  selector:
+    matchLabels:
+      app: prop
+  strategy:
+    rollingUpdate:
+      maxSurge: 3
+      maxUnavailable: 2
+  template:
+    metadata:
+      labels:
+        app: prop
+    spec:
+      containers:
+      - name: web
+        image: ${image}
+`;
+  await f.apply(yaml('web:v1', 10));
+  ok(await f.kubectl('rollout', 'status', 'deployment/prop', '--timeout=60s'));
+  const oldRs = JSON.parse(ok(await f.kubectl('get', 'rs', '-l', 'app=prop', '-o', 'json'))).items[0].metadata.name;
+  await f.apply(yaml('web:stuck', 10));
+  // desired 10, surge 3, unavailable 2: the new RS reaches 5 (never ready), the old one 8.
+  const sizes = async () => {
+    const items = JSON.parse(ok(await f.kubectl('get', 'rs', '-l', 'app=prop', '-o', 'json'))).items;
+    return Object.fromEntries(items.map((r: any) => [r.metadata.name === oldRs ? 'old' : 'new', r.spec.replicas]));
+  };
+  await until(async () => JSON.stringify(await sizes()) === JSON.stringify({ old: 8, new: 5 }) || JSON.stringify(await sizes()) === JSON.stringify({ new: 5, old: 8 }), { what: 'rollout stuck at old 8 / new 5' });
+  // Scale to 20: 10 more to share over 13 → old +6, new +4 (Kubernetes' proportions).
+  ok(await f.kubectl('scale', 'deployment', 'prop', '--replicas=20'));
+  await until(async () => { const s = await sizes(); return s.old === 14 && s.new === 9; }, { what: 'old 14 / new 9' });
+  const res = await f.kubectl('rollout', 'status', 'deployment/prop', '--timeout=30s');
+  assert.equal(res.code, 1);
+  assert.match(res.stderr, /deployment "prop" exceeded its progress deadline/);
+  const d = await f.client.get<any>(R.deployments, 'default', 'prop');
+  const p = d.status.conditions.find((c: any) => c.type === 'Progressing');
+  assert.deepEqual([p.status, p.reason], ['False', 'ProgressDeadlineExceeded']);
+  ok(await f.kubectl('delete', 'deployment', 'prop'));
+});
+
 const jobYaml = (name: string, spec: string) => `apiVersion: batch/v1
 kind: Job
 metadata:
@@ -189,4 +236,17 @@ test('a Job whose pods keep failing stops at backoffLimit with BackoffLimitExcee
   assert.deepEqual([failed.status, failed.reason], ['True', 'BackoffLimitExceeded']);
   assert.equal(job.status.failed, 2);
   assert.equal(job.status.active ?? 0, 0);
+});
+
+test('activeDeadlineSeconds fails a Job with DeadlineExceeded; ttlSecondsAfterFinished deletes it with its pods', async () => {
+  await f.apply(jobYaml('job-late', '  activeDeadlineSeconds: 1\n  ttlSecondsAfterFinished: 1\n'));
+  await until(async () => (await f.pods('default', 'job-name=job-late')).length === 1, { what: 'a pod' });
+  const job = await until(async () => {
+    const j = await f.client.get<any>(R.jobs, 'default', 'job-late');
+    return j.status?.conditions?.some((c: any) => c.type === 'Failed') ? j : undefined;
+  }, { what: 'Failed condition' });
+  const failed = job.status.conditions.find((c: any) => c.type === 'Failed');
+  assert.deepEqual([failed.reason, failed.message], ['DeadlineExceeded', 'Job was active longer than specified deadline']);
+  assert.ok(job.status.conditions.some((c: any) => c.type === 'FailureTarget'));
+  await until(async () => (await f.client.list(R.jobs, 'default', { labelSelector: 'job-name=job-late' })).items.length === 0 && (await f.pods('default', 'job-name=job-late')).length === 0, { what: 'job and pod deleted after the TTL' });
 });

@@ -115,7 +115,12 @@ export class DeploymentController implements Reconciler {
     let olds = owned.filter((rs) => rs !== newRs);
 
     if (!d.metadata.deletionTimestamp && !d.spec.paused) {
-      if (rolling) newRs = await this.rollingUpdate(d, newRs, olds, desired, maxSurge, maxUnavailable);
+      if (rolling && newRs && this.isScalingEvent(d, [newRs, ...olds])) {
+        // A replicas change in mid-rollout: spread it over the ReplicaSets in proportion; roll on the next pass.
+        const scaled = await this.proportionalScale(d, [newRs, ...olds], desired, maxSurge);
+        newRs = scaled[0];
+        olds = scaled.slice(1);
+      } else if (rolling) newRs = await this.rollingUpdate(d, newRs, olds, desired, maxSurge, maxUnavailable);
       else newRs = await this.recreate(d, newRs, olds, desired);
       olds = olds.map((o) => this.fresh(o));
     } else if (newRs && d.spec.paused && !olds.some((o) => (o.spec.replicas ?? 0) > 0)) {
@@ -267,16 +272,60 @@ export class DeploymentController implements Reconciler {
     return this.patchRs(newRs, { metadata: { annotations: Object.fromEntries(changed) }, spec: { minReadySeconds: d.spec.minReadySeconds ?? 0 } });
   }
 
-  private async scale(d: DeploymentObj, rs: ReplicaSetObj, replicas: number): Promise<ReplicaSetObj> {
+  /** Scale (and stamp with the Deployment's size, which proportional scaling reads back); `always` stamps an unchanged size too. */
+  private async scale(d: DeploymentObj, rs: ReplicaSetObj, replicas: number, always = false): Promise<ReplicaSetObj> {
     const from = rs.spec.replicas ?? 0;
-    if (from === replicas) return rs;
     const desired = d.spec.replicas ?? 1;
-    const out = await this.patchRs(rs, {
-      spec: { replicas },
-      metadata: { annotations: { [DESIRED_REPLICAS]: String(desired), [MAX_REPLICAS]: String(desired + this.maxSurgeOf(d)) } },
-    });
-    this.scalingEvent(d, rs, from, replicas);
+    const annotations = { [DESIRED_REPLICAS]: String(desired), [MAX_REPLICAS]: String(desired + this.maxSurgeOf(d)) };
+    const stale = Object.entries(annotations).some(([k, v]) => rs.metadata.annotations?.[k] !== v);
+    if (from === replicas && !(always && stale)) return rs;
+    const out = await this.patchRs(rs, { spec: { replicas }, metadata: { annotations } });
+    if (from !== replicas) this.scalingEvent(d, rs, from, replicas);
     return out;
+  }
+
+  /** isScalingEvent: an active ReplicaSet was sized for another spec.replicas than the Deployment's now. */
+  private isScalingEvent(d: DeploymentObj, all: ReplicaSetObj[]): boolean {
+    const want = String(d.spec.replicas ?? 1);
+    return all.some((rs) => (rs.spec.replicas ?? 0) > 0 && rs.metadata.annotations?.[DESIRED_REPLICAS] !== undefined && rs.metadata.annotations[DESIRED_REPLICAS] !== want);
+  }
+
+  /**
+   * Kubernetes' proportional scaling: the difference between desired + maxSurge and what the
+   * active ReplicaSets hold is shared out by each one's share of the previous size (its
+   * max-replicas annotation); the rounding leftover goes to the largest (newest on growth,
+   * oldest on shrink).
+   */
+  private async proportionalScale(d: DeploymentObj, all: ReplicaSetObj[], desired: number, maxSurge: number): Promise<ReplicaSetObj[]> {
+    const active = all.filter((rs) => (rs.spec.replicas ?? 0) > 0);
+    if (active.length === 1) {
+      const i = all.indexOf(active[0]);
+      all[i] = await this.scale(d, active[0], desired, true);
+      return all;
+    }
+    const allowed = desired > 0 ? desired + maxSurge : 0;
+    const current = active.reduce((s, rs) => s + (rs.spec.replicas ?? 0), 0);
+    const toAdd = allowed - current;
+    const size = (rs: ReplicaSetObj) => rs.spec.replicas ?? 0;
+    const ordered = [...active].sort((a, b) => (toAdd > 0 ? size(b) - size(a) || created(b) - created(a) : size(b) - size(a) || created(a) - created(b)));
+    const target = new Map<ReplicaSetObj, number>();
+    let added = 0;
+    for (const rs of ordered) {
+      let share = 0;
+      if (toAdd !== 0) {
+        const before = Number(rs.metadata.annotations?.[MAX_REPLICAS] ?? 0) || current;
+        const fraction = desired === 0 ? -size(rs) : Math.round((size(rs) * allowed) / before) - size(rs);
+        share = toAdd > 0 ? Math.min(fraction, toAdd - added) : Math.max(fraction, toAdd - added);
+      }
+      added += share;
+      target.set(rs, size(rs) + share);
+    }
+    if (ordered.length > 0 && added !== toAdd) target.set(ordered[0], Math.max(0, (target.get(ordered[0]) ?? 0) + toAdd - added));
+    for (let i = 0; i < all.length; i++) {
+      const t = target.get(all[i]);
+      if (t !== undefined) all[i] = await this.scale(d, all[i], Math.max(0, t), true);
+    }
+    return all;
   }
 
   private scalingEvent(d: DeploymentObj, rs: ReplicaSetObj, from: number, to: number): void {
