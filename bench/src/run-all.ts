@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const MODULES = ['api-bench', 'store-bench', 'fuel-bench', 'sandbox-bench', 'network-bench'];
+const MODULES = ['api-bench', 'store-bench', 'fuel-bench', 'sandbox-bench', 'network-bench', 'pod-start-bench', 'up-bench', 'scheduler-bench', 'component-bench'];
 
 const filters = process.argv.slice(2);
 let failed = 0;
