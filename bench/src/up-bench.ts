@@ -1,0 +1,87 @@
+// `wasmkube up` benchmark: from starting the process to the API answering and to the first pod
+// being Ready, and the idle RSS of the control plane plus one node with the sample pods running.
+// The baseline, measured in the same run, is a bare `node -e ''` start (the floor any Node.js
+// program pays).
+//
+//   node bench/dist/up-bench.js
+//
+// Goals: API ready ≤ 300 ms, first pod Ready ≤ 500 ms, idle RSS ≤ 150 MB.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import { fmtMs } from './api-stats.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = join(REPO, 'cli/dist/main.js');
+const SAMPLES = join(REPO, 'sample-pods/manifests');
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+export async function runUpBench(): Promise<{ nodeStartMs: number; apiReadyMs: number; firstPodReadyMs: number; idleRssMb: number }> {
+  const t = performance.now();
+  spawnSync(process.execPath, ['-e', '']);
+  const nodeStartMs = performance.now() - t;
+
+  const dataDir = await mkdtemp(join(tmpdir(), 'wk-up-bench-'));
+  const args = [CLI, 'up', '--port', '0', '--data-dir', dataDir];
+  if (existsSync(SAMPLES)) args.push('--apply', SAMPLES);
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+  const deadline = Date.now() + 60_000;
+  try {
+    let url: string | undefined;
+    while (!url && Date.now() < deadline) {
+      url = /API server listening on (http:\/\/\S+)/.exec(out)?.[1];
+      if (!url) await new Promise((r) => setTimeout(r, 1));
+    }
+    if (!url) throw new Error(`no API URL printed:\n${out}`);
+    for (;;) {
+      try {
+        const res = await request(`${url}/readyz`);
+        await res.body.dump();
+        if (res.statusCode === 200) break;
+      } catch {
+        // not yet
+      }
+      if (Date.now() > deadline) throw new Error('API never ready');
+    }
+    const apiReadyMs = performance.now() - t0;
+    let firstPodReadyMs = NaN;
+    while (Date.now() < deadline) {
+      const res = await request(`${url}/api/v1/pods`);
+      const list = (await res.body.json()) as { items: { status?: { conditions?: { type: string; status: string }[] } }[] };
+      if (list.items.some((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) {
+        firstPodReadyMs = performance.now() - t0;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // Idle: let start-up settle, then read the process's resident set.
+    await new Promise((r) => setTimeout(r, 5_000));
+    const idleRssMb = rssMb(child.pid as number);
+    console.log(`bare node start (baseline): ${fmtMs(nodeStartMs)}`);
+    console.log(`up → API ready: ${fmtMs(apiReadyMs)} (${(apiReadyMs / nodeStartMs).toFixed(1)}× a bare node start; goal ≤ 300 ms)`);
+    console.log(`up → first pod Ready: ${fmtMs(firstPodReadyMs)} (goal ≤ 500 ms)`);
+    console.log(`idle RSS, control plane + 1 node with the sample pods: ${idleRssMb.toFixed(0)} MB (goal ≤ 150 MB)`);
+    return { nodeStartMs, apiReadyMs, firstPodReadyMs, idleRssMb };
+  } finally {
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runUpBench();
+  process.exit(0);
+}
