@@ -56,11 +56,7 @@ export class PodManager {
 
   /** Agent shutdown: stop every container (their pods stay in the API and resume on restart). */
   async stopAll(graceMs: number): Promise<void> {
-    await Promise.all(
-      [...this.workers.values()].map(async (w) => {
-        await Promise.all([...w.initRunners, ...w.runners].map((r) => r.terminate(graceMs)));
-      }),
-    );
+    await Promise.all([...this.workers.values()].map((w) => w.shutdown(graceMs)));
   }
 
   pod(namespace: string, name: string): PodWorker | undefined {

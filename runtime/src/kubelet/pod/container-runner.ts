@@ -92,6 +92,13 @@ export class ContainerRunner {
       }
     }
     this.current = container;
+    if (this.ctx.isTerminating) {
+      // The pod (or the agent) began stopping while this container was being created.
+      const exit = await container.stop(0);
+      this.current = undefined;
+      this.tracker.terminated(exit);
+      return exit;
+    }
     this.tracker.running(container.id, container.startedAt);
     this.ctx.event('Normal', 'Created', `Created container: ${this.spec.name}`, this.fieldPath);
     this.ctx.event('Normal', 'Started', `Started container ${this.spec.name}`, this.fieldPath);

@@ -39,6 +39,8 @@ export class PodContext {
   readonly terminating: Promise<void>;
   private signalTerminating!: () => void;
   isTerminating = false;
+  /** The agent itself is stopping: containers stop, but the pod stays as it is in the API. */
+  nodeShutdown = false;
 
   constructor(
     pod: Pod,
@@ -70,6 +72,12 @@ export class PodContext {
 
   spec(name: string): ContainerSpec | undefined {
     return this.pod.spec.containers.find((c) => c.name === name) ?? this.pod.spec.initContainers?.find((c) => c.name === name);
+  }
+
+  /** Agent shutdown: stop the containers without restarting them or touching the pod in the API. */
+  beginNodeShutdown(): void {
+    this.nodeShutdown = true;
+    this.beginTermination();
   }
 
   beginTermination(): void {

@@ -23,6 +23,7 @@ export class PodWorker {
   readonly runners: ContainerRunner[];
   state: PodStateName = 'setup';
   removedFromApi = false;
+  shutdownGraceMs = 0;
   readonly finished: Promise<void>;
   private statusDirty = false;
   private statusInFlight?: Promise<void>;
@@ -49,6 +50,13 @@ export class PodWorker {
   remove(): void {
     this.removedFromApi = true;
     this.ctx.beginTermination();
+  }
+
+  /** The agent is stopping: stop the containers within graceMs; resolves when they are stopped. */
+  async shutdown(graceMs: number): Promise<void> {
+    this.shutdownGraceMs = graceMs;
+    this.ctx.beginNodeShutdown();
+    await this.finished;
   }
 
   /** After an agent restart: carry restart counts over, and do not rerun finished pods. */
@@ -109,7 +117,7 @@ export class PodWorker {
         this.statusDirty = false;
         await new Promise((r) => setImmediate(r));
         const ctx = this.ctx;
-        if (this.removedFromApi) return;
+        if (this.removedFromApi || ctx.nodeShutdown) return;
         const status = buildPodStatus({
           spec: ctx.pod.spec,
           previous: ctx.pod.status,

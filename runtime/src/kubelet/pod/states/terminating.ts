@@ -10,8 +10,10 @@ import type { PodState } from './state.js';
 export const terminating: PodState = async (w) => {
   const ctx = w.ctx;
   const md = ctx.pod.metadata;
-  const graceMs = w.removedFromApi ? 0 : (md.deletionGracePeriodSeconds ?? ctx.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+  const graceMs = w.removedFromApi ? 0 : ctx.nodeShutdown ? w.shutdownGraceMs : (md.deletionGracePeriodSeconds ?? ctx.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
   await Promise.all([...w.initRunners, ...w.runners].map((r) => r.terminate(graceMs)));
+  // An agent that stops leaves its pods as they are: on restart they resume (restartCount + 1).
+  if (ctx.nodeShutdown) return 'done';
   await w.flushStatus();
   if (!w.removedFromApi && md.deletionTimestamp) {
     try {
