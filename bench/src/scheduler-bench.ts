@@ -37,6 +37,9 @@ export interface SchedulerBenchResult {
   ratioToWriteRate: number;
   apiRssMiB: number;
   schedulerRssMiB: number;
+  /** CPU seconds used while binding. */
+  apiCpuSeconds: number;
+  schedulerCpuSeconds: number;
 }
 
 async function startChild(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
@@ -75,6 +78,13 @@ async function rssMiB(pid: number | undefined): Promise<number> {
   const status = await readFile(`/proc/${pid ?? 'self'}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb / 1024;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 10 ms). */
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  const stat = await readFile(`/proc/${pid ?? 'self'}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function registerNodes(client: KubeClient, n: number): Promise<void> {
@@ -165,19 +175,22 @@ export async function runSchedulerBench(opts: SchedulerBenchOptions = {}): Promi
 
     // 2. The scheduler, from a cold start over the backlog.
     const watching = watchBound(client, rv, created.created, maxMs);
+    const [apiCpu0, selfCpu0] = [await cpuSeconds(child.pid), await cpuSeconds(undefined)];
     const t0 = performance.now();
     scheduler = new Scheduler(new KubeClient(url, { userAgent: 'default-scheduler/bench' }));
     await scheduler.start();
     const { bound, at, stop } = await watching;
     stop();
+    const [apiCpu, selfCpu] = [(await cpuSeconds(child.pid)) - apiCpu0, (await cpuSeconds(undefined)) - selfCpu0];
     const bindsPerSec = (bound / (at - t0)) * 1000;
     const apiRssMiB = await rssMiB(child.pid);
     const schedulerRssMiB = await rssMiB(undefined);
-    const result: SchedulerBenchResult = { pods: created.created, nodes, createsPerSec, bound, bindsPerSec, ratioToWriteRate: bindsPerSec / createsPerSec, apiRssMiB, schedulerRssMiB };
+    const result: SchedulerBenchResult = { pods: created.created, nodes, createsPerSec, bound, bindsPerSec, ratioToWriteRate: bindsPerSec / createsPerSec, apiRssMiB, schedulerRssMiB, apiCpuSeconds: apiCpu, schedulerCpuSeconds: selfCpu };
 
     console.log(`scheduler bench: ${created.created} pods onto ${nodes} nodes (no agents), API server in a child process`);
     console.log(`  API write rate (ceiling)   ${createsPerSec.toFixed(0)} POST pods/s  (${created.created} in ${(created.ms / 1000).toFixed(2)} s, 64 concurrent)`);
     console.log(`  scheduler                  ${bindsPerSec.toFixed(0)} pods bound/s  (${bound} in ${((at - t0) / 1000).toFixed(2)} s from a cold start; each bind = binding + Scheduled event)`);
+    console.log(`  CPU while binding          API server ${apiCpu.toFixed(1)} s, scheduler process ${selfCpu.toFixed(1)} s, over ${((at - t0) / 1000).toFixed(1)} s of wall time`);
     console.log(`  ratio to the write rate    ${(result.ratioToWriteRate * 100).toFixed(0)} %   goal >= 1,000 pods/s: ${bindsPerSec >= 1000 ? 'met' : 'NOT met'}`);
     console.log(`  RSS at ${bound} pods       API server ${apiRssMiB.toFixed(0)} MiB, scheduler process ${schedulerRssMiB.toFixed(0)} MiB`);
     return result;
