@@ -16,7 +16,7 @@ import { Balancer } from './balancer.js';
 import { HostProxy } from './host-proxy.js';
 import { inCidr, isLocalhostName, netError, parseCidr, slash16, type Cidr } from './ipv4.js';
 import { ServiceTable, type Endpoint } from './service-table.js';
-import { dialTunnel, disguise, TunnelServer } from './tunnel.js';
+import { connectSocket, dialTunnel, disguise, TunnelServer } from './tunnel.js';
 
 export const TUNNEL_ANNOTATION = 'network.wasmkube.io/tunnel-address';
 
@@ -68,6 +68,8 @@ export class ClusterNetwork implements PodNetwork {
   private table?: ServiceTable;
   private balancer?: Balancer;
   private nodes?: Informer<NodeObject>;
+  /** Other nodes' pod ranges, rebuilt when Nodes change. */
+  private nodeRanges?: { name: string; cidr: Cidr }[];
   private pods?: Informer<PodObject>;
   private tunnelServer?: TunnelServer;
   private tunnelAddress?: string;
@@ -93,6 +95,8 @@ export class ClusterNetwork implements PodNetwork {
     this.table = table;
     this.balancer = new Balancer(table);
     this.nodes = new Informer<NodeObject>(client, R.nodes);
+    const dropRanges = () => (this.nodeRanges = undefined);
+    this.nodes.on({ add: dropRanges, update: dropRanges, delete: dropRanges });
     this.pods = new Informer<PodObject>(client, R.pods, { fieldSelector: `spec.nodeName=${ctx.nodeName}` });
     await Promise.all([table.start(), this.nodes.start(), this.pods.start()]);
     const kubernetes = table.service('default/kubernetes')?.spec?.clusterIP;
@@ -232,9 +236,9 @@ export class ClusterNetwork implements PodNetwork {
     const mode = this.opts.tunnel ?? 'auto';
     if (mode === 'never' || !this.nodes) return undefined;
     if (this.nodeCidr && inCidr(this.nodeCidr, ip)) return undefined;
-    const node =
-      (nodeName ? this.nodes.get(nodeName) : undefined) ??
-      this.nodes.list().find((n) => n.spec?.podCIDR && inCidr(parseCidr(n.spec.podCIDR), ip));
+    this.nodeRanges ??= this.nodes.list().flatMap((n) => (n.spec?.podCIDR ? [{ name: n.metadata.name as string, cidr: parseCidr(n.spec.podCIDR) }] : []));
+    const owner = nodeName ?? this.nodeRanges.find((r) => inCidr(r.cidr, ip))?.name;
+    const node = owner ? this.nodes.get(owner) : undefined;
     if (!node || node.metadata.name === this.nodeName) return undefined;
     const addr = node.metadata.annotations?.[TUNNEL_ANNOTATION];
     if (!addr) return undefined;
@@ -247,13 +251,6 @@ export class ClusterNetwork implements PodNetwork {
   private dial(fromIp: string | undefined, ip: string, port: number, ep?: Endpoint): Promise<net.Socket> {
     const tunnel = this.tunnelFor(ip, ep?.nodeName);
     if (tunnel) return dialTunnel(tunnel, fromIp ?? '127.0.0.1', ip, port);
-    return new Promise((resolve, reject) => {
-      const sock = net.connect(fromIp ? { host: ip, port, localAddress: fromIp } : { host: ip, port });
-      sock.once('error', reject);
-      sock.once('connect', () => {
-        sock.off('error', reject);
-        resolve(sock);
-      });
-    });
+    return connectSocket(fromIp ? { host: ip, port, localAddress: fromIp } : { host: ip, port });
   }
 }

@@ -55,6 +55,9 @@ export class ServiceTable {
   /** service key → its EndpointSlices (by slice key). */
   private slicesOf = new Map<string, Map<string, SliceObject>>();
   private listeners: (() => void)[] = [];
+  /** Bumped on every change: caches keyed on it (endpoint lists, the balancer's candidates) stay valid until then. */
+  version = 0;
+  private endpointCache = new Map<string, { version: number; list: Endpoint[] }>();
 
   constructor(client: KubeClient) {
     this.services = new Informer<ServiceObject>(client, R.services);
@@ -114,8 +117,17 @@ export class ServiceTable {
     return { service: key, port: { ...port, name: port.name ?? '', protocol: port.protocol ?? 'TCP' }, affinityMs: affinity ? timeout * 1000 : 0 };
   }
 
-  /** Endpoints of one service port (all conditions; the balancer chooses). */
-  endpoints(ref: ServicePortRef): Endpoint[] {
+  /** Endpoints of one service port (all conditions; the balancer chooses). Do not modify the answer. */
+  endpoints(ref: ServicePortRef): readonly Endpoint[] {
+    const key = `${ref.service}:${ref.port.name}/${ref.port.protocol}`;
+    const hit = this.endpointCache.get(key);
+    if (hit && hit.version === this.version) return hit.list;
+    const list = this.computeEndpoints(ref);
+    this.endpointCache.set(key, { version: this.version, list });
+    return list;
+  }
+
+  private computeEndpoints(ref: ServicePortRef): Endpoint[] {
     const out: Endpoint[] = [];
     for (const s of this.slicesOf.get(ref.service)?.values() ?? []) {
       const sp = (s.ports ?? []).find((p) => (p.name ?? '') === ref.port.name && (p.protocol ?? 'TCP') === ref.port.protocol);
@@ -183,6 +195,8 @@ export class ServiceTable {
   }
 
   private changed(): void {
+    this.version++;
+    if (this.endpointCache.size > 10_000) this.endpointCache.clear();
     for (const fn of this.listeners) fn();
   }
 }

@@ -84,13 +84,38 @@ export function dialTunnel(tunnel: string, srcIp: string, dstIp: string, dstPort
   const i = tunnel.lastIndexOf(':');
   const host = tunnel.slice(0, i);
   const port = Number(tunnel.slice(i + 1));
+  return connectSocket({ host, port }).then((sock) => {
+    sock.write(encodeProxyV2({ srcIp, srcPort: sock.localPort ?? 0, dstIp, dstPort }));
+    disguise(sock, { localAddress: srcIp, remoteAddress: dstIp, remotePort: dstPort });
+    return sock;
+  });
+}
+
+/**
+ * A client socket that reports chosen addresses (class getters, so that sockets keep their shape
+ * and speed). Used for translated ClusterIP connections and for tunnelled ones.
+ */
+export class ShownSocket extends net.Socket {
+  shown: { localAddress?: string; remoteAddress?: string; remotePort?: number } = {};
+}
+// Node defines these as getters on net.Socket.prototype; the subclass's getters prefer what is shown.
+for (const k of ['remoteAddress', 'remotePort', 'localAddress'] as const) {
+  const base = Object.getOwnPropertyDescriptor(net.Socket.prototype, k);
+  Object.defineProperty(ShownSocket.prototype, k, {
+    configurable: true,
+    get(this: ShownSocket) {
+      return this.shown[k] ?? base?.get?.call(this);
+    },
+  });
+}
+
+/** net.connect, resolving once connected, rejecting on the connect error. */
+export function connectSocket(opts: net.TcpNetConnectOpts): Promise<ShownSocket> {
   return new Promise((resolve, reject) => {
-    const sock = net.connect({ host, port });
+    const sock = new ShownSocket();
     sock.once('error', reject);
-    sock.once('connect', () => {
+    sock.connect(opts, () => {
       sock.off('error', reject);
-      sock.write(encodeProxyV2({ srcIp, srcPort: sock.localPort ?? 0, dstIp, dstPort }));
-      disguise(sock, { localAddress: srcIp, remoteAddress: dstIp, remotePort: dstPort });
       resolve(sock);
     });
   });
@@ -102,7 +127,8 @@ export function dialTunnel(tunnel: string, srcIp: string, dstIp: string, dstPort
  * a tunnelled one the pods' addresses rather than the agents'.
  */
 export function disguise(sock: net.Socket, a: { localAddress?: string; remoteAddress?: string; remotePort?: number }): void {
-  for (const [k, v] of Object.entries(a)) if (v !== undefined) Object.defineProperty(sock, k, { value: v, configurable: true });
+  if (sock instanceof ShownSocket) Object.assign(sock.shown, a);
+  else for (const [k, v] of Object.entries(a)) if (v !== undefined) Object.defineProperty(sock, k, { value: v, configurable: true });
 }
 
 /** Pipe two sockets both ways: an end is passed on (pipe does it), a failure or reset ends both. */
