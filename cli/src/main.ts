@@ -1,10 +1,7 @@
 #!/usr/bin/env node
 // The `wasmkube` command.
 
-import { controlPlane, CONTROL_PLANE_HELP } from './commands/control-plane.js';
-import { image, IMAGE_HELP } from './commands/image.js';
-import { node, NODE_HELP } from './commands/node.js';
-import { up, UP_HELP } from './commands/up.js';
+// Commands are imported when used: `wasmkube version` or `--help` need not load the control plane.
 import { UsageError } from './usage.js';
 import { KUBERNETES_VERSION, WASMKUBE_VERSION } from './version.js';
 
@@ -21,17 +18,14 @@ Commands:
 
 Run \`wasmkube <command> --help\` for a command's options.`;
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
-  up: { run: up, help: UP_HELP },
-  'control-plane': { run: controlPlane, help: CONTROL_PLANE_HELP },
-  node: { run: node, help: NODE_HELP },
-  image: { run: image, help: IMAGE_HELP },
-  version: {
-    run: async () => {
-      console.log(`wasmkube ${WASMKUBE_VERSION} (Kubernetes API ${KUBERNETES_VERSION}, Node.js ${process.version})`);
-      return 0;
-    },
-    help: 'Usage: wasmkube version',
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  up: async (argv) => (await import('./commands/up.js')).up(argv),
+  'control-plane': async (argv) => (await import('./commands/control-plane.js')).controlPlane(argv),
+  node: async (argv) => (await import('./commands/node.js')).node(argv),
+  image: async (argv) => (await import('./commands/image.js')).image(argv),
+  version: async () => {
+    console.log(`wasmkube ${WASMKUBE_VERSION} (Kubernetes API ${KUBERNETES_VERSION}, Node.js ${process.version})`);
+    return 0;
   },
 };
 
@@ -41,9 +35,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return cmd ? 0 : 2;
   }
-  const c = COMMANDS[cmd];
-  if (!c) throw new UsageError(`unknown command "${cmd}" (run wasmkube --help)`);
-  return c.run(rest);
+  const run = COMMANDS[cmd];
+  if (!run) throw new UsageError(`unknown command "${cmd}" (run wasmkube --help)`);
+  return run(rest);
 }
 
 main(process.argv.slice(2)).then(
