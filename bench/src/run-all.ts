@@ -3,10 +3,15 @@
 // A module is run through its exported run…Bench() function when it has one, else as a script in a
 // child process (modules run themselves when executed directly).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const MODULES = ['api-bench', 'store-bench', 'fuel-bench', 'sandbox-bench', 'network-bench', 'pod-start-bench', 'up-bench', 'scheduler-bench', 'component-bench'];
+// The known benchmarks first, in this order, then any other *-bench.js that appears in the folder.
+const KNOWN = ['api-bench', 'store-bench', 'fuel-bench', 'sandbox-bench', 'network-bench', 'pod-start-bench', 'up-bench', 'scheduler-bench', 'component-bench'];
+const present = readdirSync(fileURLToPath(new URL('.', import.meta.url)))
+  .filter((f) => f.endsWith('-bench.js'))
+  .map((f) => f.slice(0, -'.js'.length));
+const MODULES = [...KNOWN, ...present.filter((m) => !KNOWN.includes(m)).sort()];
 
 const filters = process.argv.slice(2);
 let failed = 0;
