@@ -208,6 +208,11 @@ static int serve(void) {
     int c = accept(lfd, NULL, NULL);
     if (c < 0) {
       if (errno == EINTR || errno == EAGAIN || errno == ECONNABORTED) continue;
+      // A closed listener is how a sandbox without signals can ask a server to stop: exit cleanly.
+      if (errno == EBADF || errno == EINVAL || errno == ENOTSOCK) {
+        printf("web: listener closed, shutting down\n");
+        return 0;
+      }
       perror("web: accept");
       return 1;
     }
