@@ -14,6 +14,7 @@ const KILL_AFTER_ACKS = 200;
 interface Acked {
   rv: number;
   label?: string;
+  deleted?: boolean;
 }
 
 function podBody(name: string) {
@@ -38,8 +39,8 @@ test('acknowledged API writes survive SIGKILL of the control plane', async () =>
     const pool = new Pool(child.url, { connections: WRITERS });
     const podsPath = '/api/v1/namespaces/default/pods';
 
-    // Each writer creates pods and, every third one, relabels it with a merge patch. It stops at the
-    // first failed request: once the server is gone, requests fail with connection errors.
+    // Each writer creates pods, relabels every third one with a merge patch and deletes every fifth.
+    // It stops at the first failed request: once the server is gone, requests fail with connection errors.
     const writer = async (w: number) => {
       for (let i = 0; i < 100_000; i++) {
         const name = `d-${w}-${i}`;
@@ -63,6 +64,12 @@ test('acknowledged API writes survive SIGKILL of the control plane', async () =>
             acked.set(name, { rv: prv, label: '2' });
             maxAckedRv = Math.max(maxAckedRv, prv);
           }
+          if (i % 5 === 4) {
+            const gone = await pool.request({ method: 'DELETE', path: `${podsPath}/${name}` });
+            const gbody = (await gone.body.json()) as any;
+            if (gone.statusCode !== 200) throw new Error(`DELETE ${name}: ${gone.statusCode} ${JSON.stringify(gbody)}`);
+            acked.set(name, { rv: 0, deleted: true });
+          }
           if (++ackCount === KILL_AFTER_ACKS) {
             killed = true;
             killedAt = ackCount;
@@ -85,9 +92,13 @@ test('acknowledged API writes survive SIGKILL of the control plane', async () =>
     assert.equal(res.statusCode, 200);
     const list = (await res.body.json()) as any;
     const found = new Map<string, any>(list.items.map((p: any) => [p.metadata.name, p]));
-    const missing = [...acked.keys()].filter((n) => !found.has(n));
+    const missing = [...acked].filter(([n, a]) => !a.deleted && !found.has(n)).map(([n]) => n);
     assert.deepEqual(missing, [], `${missing.length} of ${acked.size} acknowledged pods lost`);
+    const resurrected = [...acked].filter(([n, a]) => a.deleted && found.has(n)).map(([n]) => n);
+    assert.deepEqual(resurrected, [], 'acknowledged deletes stay deleted');
+    assert.ok([...acked.values()].some((a) => a.deleted), 'some deletes were acknowledged before the kill');
     for (const [name, a] of acked) {
+      if (a.deleted) continue;
       const p = found.get(name);
       assert.ok(Number(p.metadata.resourceVersion) >= a.rv, `${name}: resourceVersion went back`);
       if (a.label) assert.equal(p.metadata.labels.v, '2', `${name}: acknowledged patch lost`);
