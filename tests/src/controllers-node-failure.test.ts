@@ -1,7 +1,7 @@
-// Node failure with short timings: a node whose Lease stops being renewed becomes Ready=Unknown
-// with the unreachable taints, its pods are marked not ready and evicted once their toleration
-// (capped to 1 s here) runs out, and the RC replaces them on the other nodes. When the Lease is
-// renewed again the taints go.
+// Node failure with short timings (grace 4 s, tolerations capped to 1 s): a node whose Lease stops
+// being renewed becomes Ready=Unknown with the unreachable taints, its pods are marked not ready
+// and evicted once their toleration runs out, and the RC replaces them on the other nodes. When the
+// Lease is renewed again the taints go.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { R, type KubeObject } from '@wasmkube/client';
@@ -10,7 +10,7 @@ import { ControllersFixture, ok, until } from './controllers-fixture.js';
 let f: ControllersFixture;
 
 before(async () => {
-  f = await ControllersFixture.start('ctl-node-failure', { nodeMonitorGracePeriodSeconds: 2, podEvictionTimeoutSeconds: 1 });
+  f = await ControllersFixture.start('ctl-node-failure', { nodeMonitorGracePeriodSeconds: 4, podEvictionTimeoutSeconds: 1 });
   for (const n of ['node-1', 'node-2', 'node-3']) await f.addNode(n, '2', '4Gi');
   // Leases of the up nodes are renewed every 200 ms; node-3 stops when it leaves upNodes.
   f.runKubelets(50, { renewLeases: true });
