@@ -94,10 +94,27 @@ async function waitForPodsToSettle(client: import('@wasmkube/client').KubeClient
   } catch {
     say('some pods are still starting: see kubectl get pods -A');
   }
-  const pods = await client.list(R.pods);
+  const pods = (await client.list(R.pods)).items as PodView[];
   const byPhase = new Map<string, number>();
-  for (const p of pods.items as (KubeObject & { status?: { phase?: string } })[]) byPhase.set(p.status?.phase ?? 'Pending', (byPhase.get(p.status?.phase ?? 'Pending') ?? 0) + 1);
+  for (const p of pods) byPhase.set(p.status?.phase ?? 'Pending', (byPhase.get(p.status?.phase ?? 'Pending') ?? 0) + 1);
   say(`pods: ${[...byPhase.entries()].map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`);
+  const rows = pods.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, podState(p), p.status?.podIP ?? '-']);
+  const w = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length), 0));
+  for (const r of rows) console.log(`    ${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2]}`);
+}
+
+type PodView = KubeObject & {
+  status?: { phase?: string; podIP?: string; containerStatuses?: { state?: { waiting?: { reason?: string }; terminated?: { reason?: string } } }[]; conditions?: { type: string; reason?: string }[] };
+};
+
+/** What kubectl's STATUS column would say, roughly: a waiting/terminated reason, else the phase. */
+function podState(p: PodView): string {
+  for (const c of p.status?.containerStatuses ?? []) {
+    const r = c.state?.waiting?.reason ?? c.state?.terminated?.reason;
+    if (r && r !== 'ContainerCreating') return r;
+  }
+  const unsched = p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable');
+  return unsched ? 'Pending (Unschedulable)' : (p.status?.phase ?? 'Pending');
 }
 
 async function printServices(client: import('@wasmkube/client').KubeClient): Promise<void> {
