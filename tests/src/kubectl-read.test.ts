@@ -184,6 +184,24 @@ test('get -w prints a pod created, labelled and deleted by other commands', asyn
   await watch.stop();
 });
 
+test('a watch resumes from a resourceVersion and ends at timeoutSeconds', async () => {
+  const rv = (await cluster.api.get('/api/v1/namespaces/default/pods')).body.metadata.resourceVersion;
+  ok(await cluster.apply(podYaml('resume-a')));
+  ok(await cluster.kubectl('label', 'pod', 'resume-a', 'step=2'));
+  ok(await cluster.apply(podYaml('resume-b')));
+  // The changes happened before the watch started: they come from the retained history, in order,
+  // and nothing older than rv is replayed. The server closes the stream after timeoutSeconds.
+  const raw = ok(await cluster.kubectl('get', '--raw', `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${rv}&timeoutSeconds=1`));
+  const events = raw.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(
+    events.map((e) => `${e.type} ${e.object.metadata.name}`),
+    ['ADDED resume-a', 'MODIFIED resume-a', 'ADDED resume-b'],
+  );
+  const rvs = events.map((e) => Number(e.object.metadata.resourceVersion));
+  assert.ok(rvs[0] > Number(rv) && rvs[0] < rvs[1] && rvs[1] < rvs[2], rvs.join(' '));
+  ok(await cluster.kubectl('delete', 'pod', 'resume-a', 'resume-b'));
+});
+
 test('describe pod shows the pod and only its own events', async () => {
   const web = (await cluster.api.get('/api/v1/namespaces/default/pods/web')).body;
   const api = (await cluster.api.get('/api/v1/namespaces/default/pods/api')).body;
