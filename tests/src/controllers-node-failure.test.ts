@@ -80,3 +80,15 @@ spec:
   f.upNodes.add('node-3');
   await until(async () => ((await f.client.get<NodeLike>(R.nodes, undefined, 'node-3')).spec?.taints ?? []).length === 0, { timeoutMs: 10_000, what: 'taints removed' });
 });
+
+test('a node reporting Ready=False gets the not-ready taints until it is Ready again', async () => {
+  await f.addNode('node-4', '2', '4Gi');
+  const setReady = (status: string) =>
+    f.client.patch(R.nodes, undefined, 'node-4', 'strategic', { status: { conditions: [{ type: 'Ready', status, reason: status === 'True' ? 'KubeletReady' : 'KubeletNotReady', lastHeartbeatTime: new Date().toISOString() }] } }, 'status');
+  const taints = async () => ((await f.client.get<NodeLike>(R.nodes, undefined, 'node-4')).spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`).sort();
+  await setReady('False');
+  await until(async () => (await taints()).length === 2, { what: 'not-ready taints' });
+  assert.deepEqual(await taints(), ['node.kubernetes.io/not-ready:NoExecute', 'node.kubernetes.io/not-ready:NoSchedule']);
+  await setReady('True');
+  await until(async () => (await taints()).length === 0, { what: 'taints removed' });
+});
