@@ -55,6 +55,8 @@ export interface Cluster {
   /** Poll until fn returns something truthy; rejects with `what` after timeoutMs. */
   waitFor<T>(fn: () => Promise<T | undefined | null | false>, opts?: { timeoutMs?: number; what?: string }): Promise<T>;
   pod(namespace: string, name: string): Promise<(KubeObject & { status?: { phase?: string } }) | undefined>;
+  /** Stop a node agent (its containers stop; its pods stay bound) and start it again on the same data. */
+  restartNode(name: string): Promise<NodeAgent>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   let scheduler: Scheduler | undefined;
   const nodes: NodeAgent[] = [];
   let client: KubeClient | undefined;
+  let restart: (name: string) => Promise<NodeAgent> = async () => {
+    throw new Error('cluster not started');
+  };
 
   const stop = async () => {
     for (const n of nodes.splice(0)) await n.stop(2_000).catch(() => undefined);
@@ -94,25 +99,34 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const images: [string, Uint8Array][] = [];
     for (const [name, src] of Object.entries(opts.images ?? {})) images.push([name, typeof src === 'string' ? await readFile(src) : src]);
 
-    const count = opts.nodes ?? 1;
-    for (let i = 0; i < count; i++) {
-      const name = count === 1 ? 'node-1' : `node-${i + 1}`;
+    const apiUrl = cp.url;
+    const startNode = async (name: string): Promise<NodeAgent> => {
       const nodeDir = join(dataDir, 'nodes', name);
       // Each node's pod network: ClusterIP translation, cluster DNS, egress, host proxy, tunnel.
       const network = new ClusterNetwork({ ...opts.network, podCidr: ranges.podCidr, serviceCidr: ranges.serviceCidr });
       const sandbox = new Sandbox({ poolSize: opts.poolSize ?? 2, logDir: join(nodeDir, 'logs'), network });
       const agent = await startNodeAgent({
         network,
-        apiUrl: cp.url,
+        apiUrl,
         nodeName: name,
         dataDir: nodeDir,
         runtime: new SandboxRuntime({ sandbox }),
         crashBackoff: opts.crashBackoff,
       });
       for (const [img, bytes] of images) await agent.images.load(img, bytes);
-      nodes.push(agent);
       log(`node ${name} ready (pods ${agent.podCIDR}, agent ${agent.agentUrl})`);
-    }
+      return agent;
+    };
+    restart = async (name: string) => {
+      const i = nodes.findIndex((n) => n.nodeName === name);
+      if (i < 0) throw new Error(`no node ${name}`);
+      await nodes[i].stop(2_000);
+      nodes[i] = await startNode(name);
+      return nodes[i];
+    };
+
+    const count = opts.nodes ?? 1;
+    for (let i = 0; i < count; i++) nodes.push(await startNode(`node-${i + 1}`));
 
     const c = client;
     return {
@@ -125,6 +139,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       nodes,
       apply: (m) => applyObjects(c, typeof m === 'string' ? parseManifests(m) : m),
       waitFor: (fn, o) => waitFor(fn, o),
+      restartNode: (name) => restart(name),
       pod: async (ns, name) => {
         try {
           return await c.get(R.pods, ns, name);

@@ -253,4 +253,30 @@ spec:
     const nodes = await kubectl('top', 'nodes');
     assert.match(nodes.stdout, /node-1\s+\d+m/);
   });
+
+  test('after a node agent restart, running pods come back and their restartCount says so', async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: survivor}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers: [{name: web, image: "httpd:1", ports: [{containerPort: 8081}]}]
+`);
+    const before = await until(async () => {
+      const p = await pod('survivor');
+      return p?.status?.phase === 'Running' && p;
+    }, { what: 'survivor running' });
+    assert.equal(before.status.containerStatuses[0].restartCount, 0);
+    await cluster.restartNode('node-1');
+    const after = await until(async () => {
+      const p = await pod('survivor');
+      const cs = p?.status?.containerStatuses?.[0];
+      return cs?.restartCount === 1 && cs.state?.running && p;
+    }, { timeoutMs: 20_000, what: 'survivor running again with restartCount 1' });
+    assert.equal(after.status.podIP, before.status.podIP, 'the pod keeps its IP');
+    assert.equal(after.metadata.uid, before.metadata.uid);
+    const res = await request(`http://${after.status.podIP}:8081/again`);
+    assert.equal(res.statusCode, 200);
+    await res.body.dump();
+  });
 });
