@@ -22,7 +22,6 @@ export interface NodeServices {
   hostIp: string;
   dataDir: string;
   crashBackoff: BackoffPolicy;
-  /** Fuel budget annotation name, CPU/memory limits parsing live in the runtime adapter. */
 }
 
 export class PodContext {
