@@ -176,3 +176,12 @@ test('watch: a client that goes away releases its store watch; close() ends open
   await w2.ended();
   assert.equal(f.api.openWatches(), 0);
 });
+
+test('watch: a resourceVersion beyond the store revision asks the client to re-list (410)', { timeout: 10_000 }, async (t) => {
+  const f = await startFixture(t);
+  const w = openWatch(`${f.url}${PODS}?watch=true&resourceVersion=${f.store.currentRevision() + 1000}`);
+  await w.ended();
+  assert.equal(w.events.length, 1);
+  assert.equal(w.events[0].type, 'ERROR');
+  assert.equal(w.events[0].object.code, 410);
+});

@@ -53,6 +53,9 @@ export async function openWatch(svc: ObjectService, modules: Modules, registry: 
     if (!/^\d+$/.test(p.resourceVersion)) throw errors.badRequest(`invalid resource version: ${JSON.stringify(p.resourceVersion)}`);
     startRev = Number(p.resourceVersion);
     if (startRev < store.compactedRevision()) gone = `too old resource version: ${startRev} (${store.compactedRevision()})`;
+    // A revision this store never reached (a client that outlived a wiped store): make it re-list
+    // rather than silently skip the revisions in between.
+    else if (startRev > store.currentRevision()) gone = `too large resource version: ${startRev}, current: ${store.currentRevision()}`;
   }
 
   let watch: Watch | undefined;
