@@ -1,4 +1,4 @@
-// The real kubectl 1.32 deleting and waiting: delete (immediate and held by a finalizer), delete -f, delete -l,
+// The real kubectl 1.32 deleting and waiting: delete (immediate and held by a finalizer), delete -f, delete -l, drain,
 // wait for conditions, jsonpath and deletion, replace with a stale object, and namespaces from creation to
 // deletion. One control plane for the file.
 import { after, before, test } from 'node:test';
@@ -103,6 +103,39 @@ test('run creates a pod; replace with a stale object is a Conflict; delete -l', 
   assert.equal(await jsonpath('pod/runner', '{.metadata.labels.moved}'), 'off');
   assert.equal(ok(await cluster.kubectl('delete', 'pods', '-l', 'batch=x')), 'pod "runner" deleted\npod "runner2" deleted\n');
   assert.equal(ok(await cluster.kubectl('get', 'pods', '-l', 'batch=x', '-o', 'name')), '');
+});
+
+test('a bound pod shows its node and IP; drain evicts it through the eviction subresource', async () => {
+  ok(await cluster.apply(['apiVersion: v1', 'kind: Node', 'metadata:', '  name: drain-me', ''].join('\n')));
+  ok(await cluster.apply(podYaml('on-node')));
+  // What the scheduler and the kubelet do: bind through pods/binding, report the IP through pods/status.
+  const bind = await cluster.api.post('/api/v1/namespaces/default/pods/on-node/binding', {
+    apiVersion: 'v1',
+    kind: 'Binding',
+    metadata: { name: 'on-node' },
+    target: { apiVersion: 'v1', kind: 'Node', name: 'drain-me' },
+  });
+  assert.equal(bind.status, 201, JSON.stringify(bind.body));
+  const status = await cluster.api.mergePatch('/api/v1/namespaces/default/pods/on-node/status', {
+    status: { phase: 'Running', podIP: '10.244.7.9', podIPs: [{ ip: '10.244.7.9' }] },
+  });
+  assert.equal(status.status, 200, JSON.stringify(status.body));
+  const wide = rowWhere(parseTable(ok(await cluster.kubectl('get', 'pods', '-o', 'wide'))), 'NAME', 'on-node')!;
+  assert.equal(wide.STATUS, 'Running');
+  assert.equal(wide.IP, '10.244.7.9');
+  assert.equal(wide.NODE, 'drain-me');
+  const rebind = await cluster.api.post('/api/v1/namespaces/default/pods/on-node/binding', {
+    apiVersion: 'v1', kind: 'Binding', metadata: { name: 'on-node' }, target: { apiVersion: 'v1', kind: 'Node', name: 'other' },
+  });
+  assert.equal(rebind.status, 409, 'a bound pod cannot be bound again');
+
+  const drained = await cluster.kubectl('drain', 'drain-me', '--force', '--grace-period=0', '--timeout=30s');
+  assert.equal(drained.code, 0, drained.stderr);
+  assert.match(drained.stdout, /^node\/drain-me cordoned$/m);
+  assert.match(drained.stdout, /^pod\/on-node evicted$/m);
+  assert.match(drained.stdout, /^node\/drain-me drained$/m);
+  assert.equal((await cluster.api.get('/api/v1/namespaces/default/pods/on-node')).status, 404);
+  assert.equal(await jsonpath('node/drain-me', '{.spec.unschedulable}'), 'true');
 });
 
 test('namespaces: the defaults exist; create one, fill it, delete it', async () => {
