@@ -250,3 +250,22 @@ test('activeDeadlineSeconds fails a Job with DeadlineExceeded; ttlSecondsAfterFi
   assert.ok(job.status.conditions.some((c: any) => c.type === 'FailureTarget'));
   await until(async () => (await f.client.list(R.jobs, 'default', { labelSelector: 'job-name=job-late' })).items.length === 0 && (await f.pods('default', 'job-name=job-late')).length === 0, { what: 'job and pod deleted after the TTL' });
 });
+
+test('suspending a Job stops its pods and its clock; resuming starts them again', async () => {
+  await f.apply(jobYaml('job-pause', '  parallelism: 2\n  completions: 2\n'));
+  await until(async () => (await f.pods('default', 'job-name=job-pause')).filter((p) => !p.metadata.deletionTimestamp).length === 2, { what: '2 pods' });
+  ok(await f.kubectl('patch', 'job', 'job-pause', '--type=merge', '-p', '{"spec":{"suspend":true}}'));
+  const suspended = await until(async () => {
+    const j = await f.client.get<any>(R.jobs, 'default', 'job-pause');
+    return j.status?.conditions?.some((c: any) => c.type === 'Suspended' && c.status === 'True') && (j.status.active ?? 0) === 0 ? j : undefined;
+  }, { what: 'Suspended=True, no active pods' });
+  assert.equal(suspended.status.startTime, undefined);
+  await until(async () => (await f.pods('default', 'job-name=job-pause')).filter((p) => !p.metadata.deletionTimestamp).length === 0, { what: 'pods stopped' });
+  ok(await f.kubectl('patch', 'job', 'job-pause', '--type=merge', '-p', '{"spec":{"suspend":false}}'));
+  const resumed = await until(async () => {
+    const j = await f.client.get<any>(R.jobs, 'default', 'job-pause');
+    return j.status?.conditions?.some((c: any) => c.type === 'Suspended' && c.status === 'False' && c.reason === 'JobResumed') && j.status.active === 2 ? j : undefined;
+  }, { what: 'resumed with 2 active pods' });
+  assert.ok(resumed.status.startTime);
+  ok(await f.kubectl('delete', 'job', 'job-pause'));
+});

@@ -21,3 +21,14 @@ export function jobConditions(prev: JobCondition[] | undefined, terminal: 'Compl
   out.push(cond(interim), cond(terminal));
   return out;
 }
+
+/** Suspended=True (JobSuspended) while spec.suspend is set; False (JobResumed) once it is cleared. */
+export function setSuspended(prev: JobCondition[] | undefined, suspended: boolean, now: string): JobCondition[] {
+  const out = (prev ?? []).filter((c) => c.type !== 'Suspended');
+  out.push(
+    suspended
+      ? { type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended', lastProbeTime: now, lastTransitionTime: now }
+      : { type: 'Suspended', status: 'False', reason: 'JobResumed', message: 'Job resumed', lastProbeTime: now, lastTransitionTime: now },
+  );
+  return out;
+}

@@ -2,7 +2,7 @@
 // at a time), fail the Job when pod failures exceed backoffLimit or it runs past
 // activeDeadlineSeconds, and report active/ready/terminating/succeeded/failed, startTime,
 // completionTime and the conditions of Kubernetes 1.32 (SuccessCriteriaMet then Complete;
-// FailureTarget then Failed). A finished Job's pods stay; ttlSecondsAfterFinished deletes the Job.
+// FailureTarget then Failed; Suspended while spec.suspend stops its pods). A finished Job's pods stay; ttlSecondsAfterFinished deletes the Job.
 
 import {
   Controller, EventRecorder, R, isNotFound, objectKey,
@@ -11,7 +11,7 @@ import {
 import { Expectations } from '../shared/expectations.js';
 import { podFromTemplate, type PodTemplate } from '../shared/pod-template.js';
 import { controllerRef, isReady, type PodLike } from '../shared/pods.js';
-import { finishedCondition, jobConditions, type JobCondition } from './conditions.js';
+import { finishedCondition, jobConditions, setSuspended, type JobCondition } from './conditions.js';
 
 export interface JobObj extends KubeObject {
   spec: {
@@ -108,7 +108,11 @@ export class JobController implements Reconciler {
     const failed = Math.max(prev.failed ?? 0, failedNow);
     failedNow = failed + restarts;
 
-    const status: Status = { ...prev, startTime: prev.startTime ?? (job.spec.suspend ? undefined : new Date(now).toISOString()) };
+    const suspended = job.spec.suspend === true;
+    const wasSuspended = prev.conditions?.some((c) => c.type === 'Suspended' && c.status === 'True') ?? false;
+    // Suspending stops the clock (and the pods); resuming starts it again from now.
+    const startTime = suspended ? undefined : wasSuspended ? new Date(now).toISOString() : (prev.startTime ?? new Date(now).toISOString());
+    const status: Status = { ...prev, startTime };
     const completions = job.spec.completions ?? null;
     const parallelism = job.spec.parallelism ?? 1;
     const backoffLimit = job.spec.backoffLimit ?? 6;
@@ -117,15 +121,15 @@ export class JobController implements Reconciler {
 
     let failure: { reason: string; message: string } | undefined;
     if (failedNow > backoffLimit) failure = { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
-    else if (deadline !== undefined && now - started >= deadline * 1000) failure = { reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
+    else if (!suspended && deadline !== undefined && now - started >= deadline * 1000) failure = { reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
     const complete = !failure && (completions === null ? succeeded > 0 && active.length === 0 : succeeded >= completions);
 
     let activeCount = active.length;
-    if (failure || complete) {
+    if (failure || complete || suspended) {
       // Stop what still runs; the finished pods stay for their logs.
       await Promise.all(active.map((p) => this.deletePod(p)));
       activeCount = 0;
-    } else if (!job.spec.suspend && this.expectations.satisfied(key)) {
+    } else if (this.expectations.satisfied(key)) {
       const want = completions === null ? (succeeded > 0 ? 0 : parallelism) : Math.min(parallelism, completions - succeeded);
       activeCount = await this.manage(key, job, active, want);
     }
@@ -133,17 +137,21 @@ export class JobController implements Reconciler {
     const iso = new Date(now).toISOString();
     Object.assign(status, {
       active: activeCount,
-      ready: failure || complete ? 0 : active.filter(isReady).length,
+      ready: failure || complete || suspended ? 0 : active.filter(isReady).length,
       terminating: terminating.length,
       succeeded,
       failed,
     });
+    if (suspended !== wasSuspended) {
+      status.conditions = setSuspended(status.conditions ?? prev.conditions, suspended, iso);
+      this.events.event(this.ref(job), 'Normal', suspended ? 'Suspended' : 'Resumed', suspended ? 'Job suspended' : 'Job resumed');
+    }
     if (failure) {
-      status.conditions = jobConditions(prev.conditions, 'Failed', failure.reason, failure.message, iso);
+      status.conditions = jobConditions(status.conditions, 'Failed', failure.reason, failure.message, iso);
       this.events.event(this.ref(job), 'Warning', failure.reason, failure.message);
     } else if (complete) {
       status.completionTime = iso;
-      status.conditions = jobConditions(prev.conditions, 'Complete', 'CompletionsReached', 'Reached expected number of succeeded pods', iso);
+      status.conditions = jobConditions(status.conditions, 'Complete', 'CompletionsReached', 'Reached expected number of succeeded pods', iso);
       this.events.event(this.ref(job), 'Normal', 'Completed', 'Job completed');
     }
     if (status.startTime === undefined) delete status.startTime;
@@ -193,8 +201,11 @@ export class JobController implements Reconciler {
 
   private async writeStatus(job: JobObj, status: Status): Promise<void> {
     if (JSON.stringify(status) === JSON.stringify(job.status ?? {})) return;
+    // A merge patch removes a field only when told to (startTime while suspended).
+    const patch: Record<string, unknown> = { ...status };
+    for (const k of Object.keys(job.status ?? {})) if (!(k in status)) patch[k] = null;
     try {
-      await this.client.patch(R.jobs, job.metadata.namespace, job.metadata.name as string, 'merge', { status }, 'status');
+      await this.client.patch(R.jobs, job.metadata.namespace, job.metadata.name as string, 'merge', { status: patch }, 'status');
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
