@@ -40,6 +40,56 @@ test('an invalid manifest is rejected with its causes', async () => {
   assert.equal((await cluster.kubectl('apply', '-f', file)).code, 1);
 });
 
+test('an invalid Deployment lists every cause as Kubernetes words them', async () => {
+  const file = await cluster.manifest(
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: badsel',
+      'spec:',
+      '  selector:',
+      '    matchLabels:',
+      '      app: xx',
+      '  template:',
+      '    metadata:',
+      '      labels:',
+      '        app: yy',
+      '    spec:',
+      '      restartPolicy: Sometimes',
+      '      containers:',
+      '      - name: main',
+      '        image: registry.local/hello:1',
+      '        ports:',
+      '        - containerPort: 70000',
+      '',
+    ].join('\n'),
+    'badsel.yaml',
+  );
+  const res = await cluster.kubectl('create', '-f', file);
+  assert.equal(res.code, 1);
+  assert.equal(
+    res.stderr,
+    [
+      'The Deployment "badsel" is invalid: ',
+      '* spec.template.metadata.labels: Invalid value: map[string]string{"app":"yy"}: `selector` does not match template `labels`',
+      '* spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive',
+      '* spec.template.spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
+      '* spec.template.spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always"',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('an oversized body is 413 RequestEntityTooLarge', async () => {
+  const big = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'huge' }, data: { a: 'x'.repeat(4_000_000) } };
+  const file = await cluster.manifest(JSON.stringify(big), 'huge.json');
+  const res = await cluster.kubectl('create', '-f', file);
+  assert.equal(res.code, 1);
+  assert.match(res.stderr, /^Error from server \(RequestEntityTooLarge\): error when creating ".*huge\.json": /);
+  assert.equal((await cluster.api.get('/api/v1/namespaces/default/configmaps/huge')).status, 404);
+});
+
 test('an unknown field is rejected under strict field validation', async () => {
   const file = await cluster.manifest(podYaml('typo').replace('    image:', '    imagee: x\n    image:'), 'typo.yaml');
   const res = await cluster.kubectl('create', '-f', file);
