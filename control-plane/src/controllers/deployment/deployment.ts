@@ -38,6 +38,7 @@ export class DeploymentController implements Reconciler {
     this.rsets = factory.get<ReplicaSetObj>(R.replicasets);
     this.pods = factory.get<PodLike>(R.pods);
     this.events = new EventRecorder(client, 'deployment-controller');
+    this.rsets.on({ delete: (rs) => this.written.delete(objectKey(rs)) });
     this.controller = new Controller(this, { workers: 2 })
       .watches(this.deployments)
       .watches(this.rsets, (rs) => this.ownersOf(rs))
