@@ -153,6 +153,8 @@ test('get --sort-by and --field-selector', async () => {
   assert.equal(pending, 'pod/sys\n');
   const byName = ok(await cluster.kubectl('get', 'pods', '-o', 'name', '--field-selector', 'metadata.name!=web'));
   assert.equal(byName, 'pod/api\n');
+  // Paged lists (limit + continue) must still return everything.
+  assert.equal(ok(await cluster.kubectl('get', 'pods', '-A', '-o', 'name', '--chunk-size=1')), 'pod/api\npod/web\npod/sys\n');
   const bad = await cluster.kubectl('get', 'pods', '--field-selector', 'spec.bogus=1');
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /^Error from server \(BadRequest\): /);
