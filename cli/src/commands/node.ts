@@ -2,7 +2,7 @@
 
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LoopbackNetwork, Sandbox, SandboxRuntime, startNodeAgent } from '@wasmkube/runtime';
+import { ClusterNetwork, Sandbox, SandboxRuntime, startNodeAgent } from '@wasmkube/runtime';
 import { UsageError, intOption } from '../usage.js';
 import { join } from 'node:path';
 
@@ -38,8 +38,11 @@ export async function node(argv: string[]): Promise<number> {
   if (!values.name) throw new UsageError('--name NAME is required');
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(values.name)) throw new UsageError(`--name "${values.name}" is not a valid node name (lower-case letters, digits, '-', '.')`);
   const dataDir = resolve(values['data-dir'] ?? join('.data', 'nodes', values.name));
-  const sandbox = new Sandbox({ poolSize: 2, logDir: join(dataDir, 'logs'), network: new LoopbackNetwork() });
+  // The pod network: Services, cluster DNS, egress policy, and the tunnel other machines' agents reach at --address.
+  const network = new ClusterNetwork({ tunnelHost: values.address ?? '127.0.0.1' });
+  const sandbox = new Sandbox({ poolSize: 2, logDir: join(dataDir, 'logs'), network });
   const agent = await startNodeAgent({
+    network,
     apiUrl: values.server,
     token: values.token,
     nodeName: values.name,
