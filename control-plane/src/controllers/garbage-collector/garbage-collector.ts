@@ -24,6 +24,7 @@ export const GC_KINDS: GcKind[] = [
   { ref: R.replicationcontrollers, apiVersion: 'v1', kind: 'ReplicationController' },
   { ref: R.configmaps, apiVersion: 'v1', kind: 'ConfigMap' },
   { ref: R.secrets, apiVersion: 'v1', kind: 'Secret' },
+  { ref: { group: '', version: 'v1', plural: 'serviceaccounts', namespaced: true }, apiVersion: 'v1', kind: 'ServiceAccount' },
   { ref: R.replicasets, apiVersion: 'apps/v1', kind: 'ReplicaSet' },
   { ref: R.deployments, apiVersion: 'apps/v1', kind: 'Deployment' },
   { ref: R.daemonsets, apiVersion: 'apps/v1', kind: 'DaemonSet' },
