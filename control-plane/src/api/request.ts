@@ -31,10 +31,15 @@ export function queryInt(q: URLSearchParams, name: string): number | undefined {
   return Number(raw);
 }
 
-/** Reads the body up to MAX_BODY_BYTES; more → 413 (the rest is not buffered). */
+/** Reads the body as UTF-8 text up to MAX_BODY_BYTES; more → 413 (the rest is not buffered). */
 export async function readBody(req: Request, incoming?: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req, incoming)).toString('utf8');
+}
+
+/** Reads the body's bytes up to MAX_BODY_BYTES; more → 413. */
+export async function readBodyBytes(req: Request, incoming?: IncomingMessage): Promise<Buffer> {
   if (incoming && !req.bodyUsed) return readIncoming(incoming);
-  if (!req.body) return '';
+  if (!req.body) return Buffer.alloc(0);
   const len = Number(req.headers.get('content-length') ?? '0');
   if (len > MAX_BODY_BYTES) throw errors.tooLarge(MAX_BODY_BYTES);
   const reader = req.body.getReader();
@@ -50,11 +55,11 @@ export async function readBody(req: Request, incoming?: IncomingMessage): Promis
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** The node request read directly: much cheaper than through the adapter's web stream. */
-function readIncoming(incoming: IncomingMessage): Promise<string> {
+function readIncoming(incoming: IncomingMessage): Promise<Buffer> {
   const len = Number(incoming.headers['content-length'] ?? '0');
   if (len > MAX_BODY_BYTES) return Promise.reject(errors.tooLarge(MAX_BODY_BYTES));
   return new Promise((resolve, reject) => {
@@ -78,7 +83,7 @@ function readIncoming(incoming: IncomingMessage): Promise<string> {
     };
     const onEnd = () => {
       cleanup();
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      resolve(Buffer.concat(chunks));
     };
     const onError = (e: Error) => {
       cleanup();
@@ -137,10 +142,11 @@ export function parseJson(text: string): unknown {
   }
 }
 
-export function protobufRefused(): ApiError {
+export function protobufRefused(why?: string): ApiError {
   return errors.unsupportedMediaType(
-    'the body of the request was in an unknown format - this server does not decode protobuf request bodies ' +
-      '(application/vnd.kubernetes.protobuf); write the object as YAML and use `kubectl create -f <file>` or `kubectl apply -f <file>` instead',
+    'the body of the request was in an unknown format - this server decodes protobuf request bodies ' +
+      `(application/vnd.kubernetes.protobuf) only for Namespace, ConfigMap, Secret and Deployment${why ? ` (${why})` : ''}; ` +
+      'write the object as YAML and use `kubectl create -f <file>` or `kubectl apply -f <file>` instead',
   );
 }
 

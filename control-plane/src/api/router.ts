@@ -12,7 +12,7 @@ import { ApiError, errors } from './status.js';
 import type { FieldValidation, ObjectService, WriteOptions } from './objects.js';
 import type { Obj } from './metadata.js';
 import {
-  decodeObjectBody, includeObjectParam, mediaType, parseJson, protobufRefused, queryBool, queryInt, readBody, wantsTable,
+  decodeObjectBody, includeObjectParam, mediaType, parseJson, protobufRefused, queryBool, queryInt, readBodyBytes, wantsTable,
 } from './request.js';
 import type { IncludeObject } from './request.js';
 import { parseFieldSelector, parseSelectors } from './selectors.js';
@@ -27,6 +27,7 @@ import { getScale, patchScale, putScale } from './subresources/scale.js';
 import { bindPod } from './subresources/binding.js';
 import { evictPod } from './subresources/eviction.js';
 import type { NodeProxy } from './node-proxy.js';
+import { decodeKubernetesProtobuf, UnsupportedProtobuf } from './protobuf/decode.js';
 import { METRICS_GROUP, metricsRoute } from './metrics/metrics.js';
 
 export interface RouterDeps {
@@ -203,7 +204,16 @@ function written(body: Obj, code: number, opts: WriteOptions): Response {
 
 async function objectBody(c: Context): Promise<Obj> {
   const ct = c.req.header('content-type') ?? null;
-  if (mediaType(ct) === 'application/vnd.kubernetes.protobuf') throw protobufRefused();
+  if (mediaType(ct) === 'application/vnd.kubernetes.protobuf') {
+    // kubectl create namespace/configmap/secret/deployment send protobuf.
+    const bytes = await bodyBytes(c);
+    try {
+      return decodeKubernetesProtobuf(bytes);
+    } catch (e) {
+      if (e instanceof UnsupportedProtobuf) throw protobufRefused(e.message);
+      throw e;
+    }
+  }
   return decodeObjectBody(ct, await bodyText(c));
 }
 
@@ -358,14 +368,18 @@ function incomingOf(c: Context): IncomingMessage | undefined {
   return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
 }
 
-/** The request body as text, read straight from the node request when there is one. */
-function bodyText(c: Context): Promise<string> {
+/** The request body, read straight from the node request when there is one. */
+function bodyBytes(c: Context): Promise<Buffer> {
   const inc = incomingOf(c);
   if (inc) {
-    if (consumed.has(inc)) return Promise.resolve('');
+    if (consumed.has(inc)) return Promise.resolve(Buffer.alloc(0));
     consumed.add(inc);
   }
-  return readBody(c.req.raw, inc);
+  return readBodyBytes(c.req.raw, inc);
+}
+
+async function bodyText(c: Context): Promise<string> {
+  return (await bodyBytes(c)).toString('utf8');
 }
 
 async function discardBody(c: Context): Promise<void> {
