@@ -316,6 +316,16 @@ test('end to end with wasm pods, kubectl and curl: a ReplicationController of 3 
   await kubectl(['apply', '-f', '-'], manifest);
   const svc = JSON.parse(await kubectl(['get', 'svc', 'web', '-o', 'json'])) as { spec: { clusterIP: string; ports: { nodePort: number }[] } };
   assert.ok(svc.spec.clusterIP.startsWith(cluster.serviceCidr.split('.').slice(0, 2).join('.') + '.'), svc.spec.clusterIP);
+  // A second Service asking for the same ClusterIP: kubectl prints Kubernetes' words.
+  const clash = await runKubectl({ kubeconfig: cluster.kubeconfig, home }, ['apply', '-f', '-'], {
+    stdin: `apiVersion: v1\nkind: Service\nmetadata: { name: clash }\nspec: { clusterIP: ${svc.spec.clusterIP}, ports: [{ port: 80 }] }\n`,
+  });
+  assert.notEqual(clash.code, 0);
+  const ip = svc.spec.clusterIP;
+  assert.ok(
+    clash.stderr.includes(`The Service "clash" is invalid: spec.clusterIPs: Invalid value: []string{"${ip}"}: failed to allocate IP ${ip}: provided IP is already allocated`),
+    clash.stderr,
+  );
   await until(async () => {
     const ep = JSON.parse(await kubectl(['get', 'endpoints', 'web', '-o', 'json'])) as { subsets?: { addresses?: unknown[] }[] };
     return (ep.subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0) === 3;
