@@ -32,6 +32,15 @@ export interface ListenerRes {
   queue: net.Socket[];
   flags: number;
   name?: string;
+  /**
+   * Pre-opened listeners start with their blocking mode undecided. Conventions differ: Go's
+   * net.FileListener needs the fd to be non-blocking already (it reads the flags with
+   * fd_fdstat_get and never sets them; wasmtime and wazero pre-open non-blocking), while Rust's
+   * TcpListener::from_raw_fd(3).incoming() and C's accept() expect a blocking accept. So the
+   * mode becomes whatever the guest sees first: NONBLOCK if it asks fd_fdstat_get, blocking if it
+   * calls accept first; fd_fdstat_set_flags decides it too. The guest never observes a contradiction.
+   */
+  modeUndecided?: boolean;
 }
 
 export interface SocketRes {

@@ -39,6 +39,9 @@ export class FuelMeter {
   private consumed = 0;
   private periodIdx = -1;
   private periodRunMs = 0;
+  /** Run time at the previous check-in (for this period's share). */
+  private prevRunMs = 0;
+  /** Last run time read (published to usage without another clock read). */
   private lastRunMs = 0;
   private periods = 0;
   private throttled = 0;
@@ -59,18 +62,19 @@ export class FuelMeter {
 
   attach(global: WebAssembly.Global): void {
     this.global = global;
-    this.lastRunMs = this.clock.runningMs();
+    this.prevRunMs = this.lastRunMs = this.clock.runningMs();
     this.enterPeriod(performance.now());
     this.refill();
   }
 
   /** The `wasmkube.out_of_fuel` import. */
   readonly outOfFuel = (): void => {
-    const used = this.account();
+    const used = this.take();
     const now = performance.now();
     const run = this.clock.runningMs(now);
-    const dRun = run - this.lastRunMs;
     this.lastRunMs = run;
+    const dRun = run - this.prevRunMs;
+    this.prevRunMs = run;
     if (dRun > 0.05 && used > 0) this.rate = 0.7 * this.rate + 0.3 * (used / dRun);
     const { budget } = this.opts;
     if (budget !== undefined && this.consumed >= budget) throw new FuelExhausted(budget);
@@ -89,21 +93,27 @@ export class FuelMeter {
       const slept = performance.now() - before;
       this.throttledMs += slept;
       this.clock.blockedMs += slept;
-      this.lastRunMs = this.clock.runningMs();
+      this.prevRunMs = this.lastRunMs = this.clock.runningMs();
       this.enterPeriod(performance.now());
       this.periodRunMs = 0;
     }
     this.refill();
   };
 
-  /** Folds what the guest burnt since the last grant into the counters (call at exit too). */
-  account(): number {
+  /** Folds what the guest burnt since the last grant into the counters (call at exit). */
+  account(): void {
+    this.take();
+    this.lastRunMs = this.clock.runningMs();
+    this.publish();
+  }
+
+  /** Fuel burnt since the last grant, added to the total. */
+  private take(): number {
     if (!this.global) return 0;
     const remaining = Number(this.global.value as bigint);
     const used = this.grant - remaining;
     this.grant = remaining;
     if (used > 0) this.consumed += used;
-    this.publish();
     return Math.max(0, used);
   }
 
@@ -132,6 +142,6 @@ export class FuelMeter {
     this.usage[USAGE.PERIODS] = this.periods;
     this.usage[USAGE.THROTTLED] = this.throttled;
     this.usage[USAGE.THROTTLED_NS] = this.throttledMs * 1e6;
-    this.usage[USAGE.CPU_NS] = this.clock.runningMs() * 1e6;
+    this.usage[USAGE.CPU_NS] = this.lastRunMs * 1e6;
   }
 }

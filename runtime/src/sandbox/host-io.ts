@@ -39,7 +39,7 @@ export class HostIo {
       if (!fs.statSync(host).isDirectory()) throw new Error(`mount ${m.guestPath}: ${m.hostPath} is not a directory`);
       this.table.add({ kind: 'dir', host, readOnly: !!m.readOnly, guestPath: m.guestPath, flags: 0 });
     }
-    for (const l of listeners) this.table.add(this.sockets.adoptListener(l.server, l.name));
+    for (const l of listeners) this.table.add(this.sockets.adoptListener(l.server, l.name, true));
   }
 
   /** Closes every fd the guest still holds (files, sockets, listeners). */
@@ -81,6 +81,7 @@ export class HostIo {
         const r = t.get(a[0]);
         if (!r) return { errno: E.BADF };
         r.flags = a[1];
+        if (r.kind === 'listener') r.modeUndecided = false;
         if (r.kind === 'file') r.append = (a[1] & FDFLAGS.APPEND) !== 0;
         return { errno: 0 };
       }
@@ -183,6 +184,10 @@ export class HostIo {
 
   private fdstat(r: Resource | undefined): Response {
     if (!r) return { errno: E.BADF };
+    if (r.kind === 'listener' && r.modeUndecided) {
+      r.modeUndecided = false; // asked first: non-blocking, as Go expects (see ListenerRes)
+      r.flags |= FDFLAGS.NONBLOCK;
+    }
     const type = r.kind === 'dir' ? FILETYPE.DIRECTORY : r.kind === 'file' ? FILETYPE.REGULAR_FILE
       : r.kind === 'stdin' ? FILETYPE.CHARACTER_DEVICE : FILETYPE.SOCKET_STREAM;
     return { errno: 0, data: F.encodeFdstat(type, r.flags, RIGHTS_ALL) };

@@ -5,9 +5,13 @@ import net from 'node:net';
 import dns from 'node:dns/promises';
 
 export interface PodNetwork {
-  /** A listening TCP server bound to ip:port (port 0 = any). Resolves once listening. */
+  /**
+   * A listening TCP server bound to ip:port (port 0 = any). Resolves once listening. Must use
+   * allowHalfOpen: the guest decides when to end its side (a peer's FIN must not auto-close it,
+   * or replies written after reading to EOF are lost).
+   */
   listen(ip: string, port: number): Promise<net.Server>;
-  /** An outbound TCP connection from the pod `fromIp` to host:port. Resolves once connected. */
+  /** An outbound TCP connection from the pod `fromIp` to host:port (allowHalfOpen). Resolves once connected. */
   connect(fromIp: string, toHost: string, port: number): Promise<net.Socket>;
   /** IPv4 addresses for a name, as seen from inside the pod `fromIp`. */
   resolve(name: string, fromIp: string): Promise<string[]>;
@@ -20,7 +24,7 @@ function isLocalhost(host: string): boolean {
 export class LoopbackNetwork implements PodNetwork {
   listen(ip: string, port: number): Promise<net.Server> {
     return new Promise((resolve, reject) => {
-      const server = net.createServer({ pauseOnConnect: false });
+      const server = net.createServer({ allowHalfOpen: true });
       server.once('error', reject);
       server.listen({ host: ip, port, exclusive: true }, () => {
         server.off('error', reject);
@@ -33,7 +37,7 @@ export class LoopbackNetwork implements PodNetwork {
     // A pod's `localhost` is its own IP: containers of one pod share it.
     const host = isLocalhost(toHost) ? fromIp : toHost;
     return new Promise((resolve, reject) => {
-      const sock = net.connect({ host, port, localAddress: fromIp });
+      const sock = net.connect({ host, port, localAddress: fromIp, allowHalfOpen: true });
       sock.once('error', reject);
       sock.once('connect', () => {
         sock.off('error', reject);

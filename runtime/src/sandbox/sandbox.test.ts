@@ -253,14 +253,16 @@ test('fuel: a budget traps with FuelExhausted; a CPU limit throttles by CFS peri
     const b = await local.start({ id: 'throttled', image: spin, limits: { cpuMillis: 100 } });
     await b.running;
     let u = b.usage();
-    for (let i = 0; i < 200 && u.periods < 5; i++) {
+    // On a busy machine the guest may not even get its 10 ms in a period (then it is not throttled
+    // there, as with CFS): wait for a few throttled periods, bounded.
+    for (let i = 0; i < 500 && u.throttledPeriods < 3; i++) {
       await new Promise((r) => setTimeout(r, 20));
       u = b.usage();
     }
     await b.stop(0);
     u = b.usage();
-    assert.ok(u.periods >= 5, `periods ${u.periods}`);
-    assert.ok(u.throttledPeriods >= u.periods - 2, `throttled ${u.throttledPeriods} of ${u.periods}`);
+    assert.ok(u.throttledPeriods >= 3, `throttled ${u.throttledPeriods} of ${u.periods}`);
+    assert.ok(u.periods >= u.throttledPeriods);
     assert.ok(u.throttledNs > 0 && u.fuelConsumed > 0);
     // Its CPU time stays near its quota: at most 10 ms per period plus slack for check-in granularity.
     assert.ok(u.cpuNs / 1e6 <= (u.periods + 1) * 15, `cpu ${u.cpuNs / 1e6} ms in ${u.periods} periods`);

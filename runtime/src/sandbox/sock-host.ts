@@ -58,8 +58,8 @@ export class SocketHost {
   ) {}
 
   /** Wraps a listening server as a guest fd resource, queueing connections until accepted. */
-  adoptListener(server: net.Server, name?: string): ListenerRes {
-    const res: ListenerRes = { kind: 'listener', server, queue: [], flags: 0, name };
+  adoptListener(server: net.Server, name?: string, preopened = false): ListenerRes {
+    const res: ListenerRes = { kind: 'listener', server, queue: [], flags: 0, name, modeUndecided: preopened };
     server.on('connection', (s) => {
       s.pause();
       res.queue.push(s);
@@ -150,6 +150,7 @@ export class SocketHost {
     const r = this.table.get(fd);
     if (!r) return { errno: E.BADF };
     if (r.kind !== 'listener') return { errno: r.kind === 'socket' ? E.INVAL : E.NOTSOCK };
+    r.modeUndecided = false; // accept before asking: a blocking listener (see ListenerRes)
     for (;;) {
       const s = r.queue.shift();
       if (s) {

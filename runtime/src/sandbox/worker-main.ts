@@ -1,6 +1,7 @@
 // Entry point of a container's worker_thread. Spawned ahead of time (warm pool): it loads this
 // code, says `ready`, and waits for one `run` message carrying the compiled module. It runs the
 // guest's _start to completion on this thread, reports how it ended, and is then discarded.
+import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { ChannelClient, USAGE } from './rpc-channel.js';
 import { WasiGuest, ProcExit } from './wasi-guest.js';
@@ -30,6 +31,16 @@ function run(msg: RunMessage): void {
     ch,
   );
   const wasi = guest.imports();
+  if (process.env.WASMKUBE_WASI_TRACE) {
+    // Debugging aid: every host call with its arguments and result, on the agent's stderr.
+    for (const [k, f] of Object.entries(wasi)) {
+      wasi[k] = (...a: unknown[]) => {
+        const r = f(...a);
+        fs.writeSync(2, `[wasi] ${k}(${a.map(String).join(', ')}) = ${r}\n`);
+        return r;
+      };
+    }
+  }
   const imports: WebAssembly.Imports = { wasi_snapshot_preview1: {} };
   // Functions of wasi_snapshot_preview1 we do not implement answer ENOSYS instead of failing to link.
   for (const imp of WebAssembly.Module.imports(msg.module)) {
@@ -87,5 +98,9 @@ function run(msg: RunMessage): void {
   send(result);
 }
 
-port.once('message', (msg: RunMessage) => run(msg));
+port.once('message', (msg: RunMessage | { type: 'run-component' }) => {
+  // WASI 0.2 components (runtime/src/components/) run on the same warm workers.
+  if (msg.type === 'run-component') void import('../components/worker/run.js').then((m) => m.runComponent(msg as never));
+  else run(msg as RunMessage);
+});
 send({ type: 'ready' });
