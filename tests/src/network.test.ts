@@ -310,9 +310,13 @@ test('end to end with wasm pods, kubectl and curl: a ReplicationController of 3 
     return r.stdout;
   };
   // The sample manifest, with affinity off to start with and a quicker readiness probe.
+  // An emptyDir at /data lets `web touch /data/not-ready` (through kubectl exec) fail the readiness probe.
   const manifest = (await readFile(join(SAMPLES, 'manifests/web-rc.yaml'), 'utf8'))
     .replace('  sessionAffinity: ClientIP\n', '  sessionAffinity: None\n')
-    .replace('periodSeconds: 5', 'periodSeconds: 1');
+    .replace('periodSeconds: 5', 'periodSeconds: 1')
+    .replace(/(\n      containers:\n)/, '\n      volumes: [{ name: data, emptyDir: {} }]$1')
+    .replace(/(\n          ports:\n)/, '\n          volumeMounts: [{ name: data, mountPath: /data }]$1');
+  assert.match(manifest, /volumeMounts/);
   await kubectl(['apply', '-f', '-'], manifest);
   const svc = JSON.parse(await kubectl(['get', 'svc', 'web', '-o', 'json'])) as { spec: { clusterIP: string; ports: { nodePort: number }[] } };
   assert.ok(svc.spec.clusterIP.startsWith(cluster.serviceCidr.split('.').slice(0, 2).join('.') + '.'), svc.spec.clusterIP);
@@ -338,6 +342,21 @@ test('end to end with wasm pods, kubectl and curl: a ReplicationController of 3 
     assert.equal(seen.size, 3, `${url}: ${[...seen].join(' | ')}`);
     for (const s of seen) assert.match(s, /^hello from web-/);
   }
+
+  // A pod failing readiness gets no new traffic, and gets it again once ready.
+  const pods = JSON.parse(await kubectl(['get', 'pods', '-l', 'app=web', '-o', 'json'])) as { items: { metadata: { name: string } }[] };
+  const victim = pods.items[0].metadata.name;
+  await kubectl(['exec', victim, '--', 'web', 'touch', '/data/not-ready']);
+  await until(async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 6; i++) seen.add(await curl(`http://${svc.spec.clusterIP}/`));
+    return seen.size === 2 && ![...seen].some((s) => s.includes(victim));
+  }, { timeoutMs: 20_000, what: `${victim} to leave the rotation` });
+  await kubectl(['exec', victim, '--', 'web', 'rm', '/data/not-ready']);
+  await until(async () => {
+    for (let i = 0; i < 6; i++) if ((await curl(`http://${svc.spec.clusterIP}/`)).includes(victim)) return true;
+    return false;
+  }, { timeoutMs: 20_000, what: `${victim} to come back` });
 
   // sessionAffinity ClientIP: every request from this client lands on one pod.
   await kubectl(['patch', 'svc', 'web', '-p', '{"spec":{"sessionAffinity":"ClientIP"}}']);
