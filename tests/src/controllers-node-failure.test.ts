@@ -79,6 +79,12 @@ spec:
   // The node comes back: the taints go (Ready itself comes from the kubelet's next status).
   f.upNodes.add('node-3');
   await until(async () => ((await f.client.get<NodeLike>(R.nodes, undefined, 'node-3')).spec?.taints ?? []).length === 0, { timeoutMs: 10_000, what: 'taints removed' });
+
+  // Deleting a node removes the pods still bound to it: nothing would ever finish them.
+  f.upNodes.delete('node-3');
+  await f.client.create(R.pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'stranded' }, spec: { nodeName: 'node-3', containers: [{ name: 'main', image: 'web.wasm' }] } });
+  ok(await f.kubectl('delete', 'node', 'node-3'));
+  await until(async () => (await f.pods('default')).every((p) => p.spec.nodeName !== 'node-3'), { what: 'no pod left on the deleted node' });
 });
 
 test('a node reporting Ready=False gets the not-ready taints until it is Ready again', async () => {

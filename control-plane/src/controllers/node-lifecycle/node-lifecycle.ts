@@ -5,7 +5,7 @@
 //   a node that reports Ready=False gets the not-ready taints instead;
 // - once the Lease is renewed the taints go (Ready comes back from the kubelet's own status);
 // - pods on a node with NoExecute taints are deleted when their tolerations run out, so their
-//   controllers replace them elsewhere.
+//   controllers replace them elsewhere; pods of a deleted node are removed outright.
 // Renewals are timed by when we saw them, not by the renewTime the node wrote (clock skew).
 
 import {
@@ -99,7 +99,7 @@ export class NodeLifecycleController implements Reconciler {
 
   async reconcile(name: string): Promise<ReconcileResult | void> {
     let node = this.nodes.get(name);
-    if (!node) return;
+    if (!node) return this.deleteOrphanedPods(name);
     const now = Date.now();
     const seen = this.lastRenewal.get(name) ?? { at: now, seen: false };
     if (!this.lastRenewal.has(name)) this.lastRenewal.set(name, seen);
@@ -117,6 +117,23 @@ export class NodeLifecycleController implements Reconciler {
       if (at !== undefined) next = next === undefined ? at - now : Math.min(next, at - now);
     }
     return next === undefined ? undefined : { requeueAfterMs: Math.max(10, next) };
+  }
+
+  /**
+   * The node was deleted: nothing will ever finish its pods, so they are removed at once (as
+   * Kubernetes' pod garbage collector does for pods bound to a node that no longer exists).
+   */
+  private async deleteOrphanedPods(nodeName: string): Promise<void> {
+    const pods = this.pods.list().filter((p) => p.spec?.nodeName === nodeName);
+    await Promise.all(
+      pods.map(async (p) => {
+        try {
+          await this.client.delete(R.pods, p.metadata.namespace, p.metadata.name as string, { gracePeriodSeconds: 0, preconditions: { uid: p.metadata.uid } });
+        } catch (e) {
+          if (!isNotFound(e) && !isConflict(e)) throw e;
+        }
+      }),
+    );
   }
 
   /** Every condition the kubelet owns becomes Unknown; the node's pods are no longer Ready. */
