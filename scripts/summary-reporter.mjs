@@ -17,11 +17,16 @@ function isFileWrapper(data) {
   return data.nesting === 0 && data.file && (data.name === data.file || rel(data.name) === rel(data.file));
 }
 
+/** One line saying what went wrong: the message's first two lines, or expected/actual of an assertion. */
 function firstLine(err) {
   if (!err) return '';
   const cause = err.cause ?? err;
-  const msg = cause?.message ?? String(cause);
-  return String(msg).split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? '';
+  const msg = String(cause?.message ?? cause);
+  if (cause?.code === 'ERR_ASSERTION' && msg.startsWith('Expected values')) {
+    const show = (v) => { try { return JSON.stringify(v)?.slice(0, 120); } catch { return String(v); } };
+    return `expected ${show(cause.expected)}, got ${show(cause.actual)}`;
+  }
+  return msg.split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(0, 2).join(' | ').slice(0, 300);
 }
 
 export default async function* summaryReporter(source) {
