@@ -160,7 +160,9 @@ export class ClusterNetwork implements PodNetwork {
       host = ips[0];
     }
     const table = this.table;
-    const ref = table?.byClusterIP(host, port);
+    // Not attached yet (no pods run before the agent attaches it): plain loopback behaviour.
+    if (!table) return this.dial(fromIp, host, port);
+    const ref = table.byClusterIP(host, port);
     if (ref) {
       const ep = this.balancer!.pick(ref, fromIp);
       if (!ep) throw netError('ECONNREFUSED', `service ${ref.service} has no ready endpoints for port ${port}`);
@@ -168,7 +170,7 @@ export class ClusterNetwork implements PodNetwork {
       disguise(sock, { remoteAddress: host, remotePort: port });
       return sock;
     }
-    if (table?.isClusterIP(host)) throw netError('ECONNREFUSED', `service ${host} has no port ${port}`);
+    if (table.isClusterIP(host)) throw netError('ECONNREFUSED', `service ${host} has no port ${port}`);
     if (!this.egressAllowed(fromIp, host, port)) throw netError('ECONNREFUSED', `egress to ${host}:${port} is not allowed from pod ${fromIp} on this node`);
     return this.dial(fromIp, host, port);
   }
