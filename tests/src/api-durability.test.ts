@@ -14,6 +14,8 @@ const KILL_AFTER_ACKS = 200;
 interface Acked {
   rv: number;
   label?: string;
+  /** A DELETE was sent; without its acknowledgement the pod may or may not exist after the crash. */
+  deleting?: boolean;
   deleted?: boolean;
 }
 
@@ -65,10 +67,11 @@ test('acknowledged API writes survive SIGKILL of the control plane', async () =>
             maxAckedRv = Math.max(maxAckedRv, prv);
           }
           if (i % 5 === 4) {
+            acked.set(name, { ...acked.get(name)!, deleting: true });
             const gone = await pool.request({ method: 'DELETE', path: `${podsPath}/${name}` });
             const gbody = (await gone.body.json()) as any;
             if (gone.statusCode !== 200) throw new Error(`DELETE ${name}: ${gone.statusCode} ${JSON.stringify(gbody)}`);
-            acked.set(name, { rv: 0, deleted: true });
+            acked.set(name, { rv: 0, deleting: true, deleted: true });
           }
           if (++ackCount === KILL_AFTER_ACKS) {
             killed = true;
@@ -92,13 +95,13 @@ test('acknowledged API writes survive SIGKILL of the control plane', async () =>
     assert.equal(res.statusCode, 200);
     const list = (await res.body.json()) as any;
     const found = new Map<string, any>(list.items.map((p: any) => [p.metadata.name, p]));
-    const missing = [...acked].filter(([n, a]) => !a.deleted && !found.has(n)).map(([n]) => n);
-    assert.deepEqual(missing, [], `${missing.length} of ${acked.size} acknowledged pods lost`);
+    const missing = [...acked].filter(([n, a]) => !a.deleting && !found.has(n)).map(([n]) => n);
+    assert.deepEqual(missing, [], `${missing.length} of ${acked.size} acknowledged pods lost: ${missing.join(' ')}`);
     const resurrected = [...acked].filter(([n, a]) => a.deleted && found.has(n)).map(([n]) => n);
     assert.deepEqual(resurrected, [], 'acknowledged deletes stay deleted');
     assert.ok([...acked.values()].some((a) => a.deleted), 'some deletes were acknowledged before the kill');
     for (const [name, a] of acked) {
-      if (a.deleted) continue;
+      if (a.deleting) continue;
       const p = found.get(name);
       assert.ok(Number(p.metadata.resourceVersion) >= a.rv, `${name}: resourceVersion went back`);
       if (a.label) assert.equal(p.metadata.labels.v, '2', `${name}: acknowledged patch lost`);

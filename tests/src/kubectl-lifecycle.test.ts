@@ -18,6 +18,9 @@ after(async () => {
   await cluster?.close();
 });
 
+/** A kubectl -v=6 log line for a watch request that got its 200 (the stream is open). */
+const isWatchLogged = (line: string) => /GET http:\S+pods\?\S*watch=true\S* 200 OK/.test(line);
+
 const jsonpath = async (resource: string, path: string, ...extra: string[]) =>
   ok(await cluster.kubectl('get', resource, '-o', `jsonpath=${path}`, ...extra));
 
@@ -35,8 +38,13 @@ test('delete an unbound pod and a ConfigMap (kubectl waits for the deletion)', a
 
 test('delete waits for a finalizer to be removed (graceful deletion)', async () => {
   ok(await cluster.apply(podYaml('held').replace('  labels:\n', '  finalizers:\n  - e2e.wasmkube.dev/hold\n  labels:\n')));
-  const deleting = cluster.spawn('delete', 'pod', 'held', '--timeout=30s');
-  const waitingForDelete = cluster.spawn('wait', '--for=delete', 'pod/held', '--timeout=30s');
+  // -v=6 logs each request as it completes: both commands must be watching before the finalizer goes,
+  // otherwise a slow start finds the pod already gone (then `wait --for=delete` prints nothing).
+  const deleting = cluster.spawn('delete', 'pod', 'held', '--timeout=30s', '-v=6');
+  const waitingForDelete = cluster.spawn('wait', '--for=delete', 'pod/held', '--timeout=30s', '-v=6');
+  for (const p of [deleting, waitingForDelete]) {
+    await p.waitFor((lines) => lines.some(isWatchLogged), { stream: 'stderr', what: 'the watch request' });
+  }
   const pod = await until(
     async () => {
       const res = await cluster.api.get('/api/v1/namespaces/default/pods/held');
@@ -67,7 +75,7 @@ test('wait --for=condition=Ready returns once the pod status says Ready', async 
   // -v=6 logs each request as it completes: seeing the watch logged proves kubectl is waiting on the
   // watch stream, so the condition arrives as a MODIFIED event rather than in the initial list.
   const waiting = cluster.spawn('wait', '--for=condition=Ready', 'pod/ready', '--timeout=30s', '-v=6');
-  await waiting.waitFor((lines) => lines.some((l) => /GET http:\S+pods\?\S*watch=true\S* 200 OK/.test(l)), {
+  await waiting.waitFor((lines) => lines.some(isWatchLogged), {
     stream: 'stderr',
     what: 'the watch request',
   });
