@@ -330,8 +330,11 @@ test('end to end with wasm pods, kubectl and curl: a ReplicationController of 3 
     clash.stderr.includes(`The Service "clash" is invalid: spec.clusterIPs: Invalid value: []string{"${ip}"}: failed to allocate IP ${ip}: provided IP is already allocated`),
     clash.stderr,
   );
+  // Polls go through the API directly (a kubectl process per poll is slow on a loaded machine).
+  const podLog = async (pod: string, container?: string) =>
+    (await request(`${cluster.url}/api/v1/namespaces/default/pods/${pod}/log${container ? `?container=${container}` : ''}`)).body.text();
   await until(async () => {
-    const ep = JSON.parse(await kubectl(['get', 'endpoints', 'web', '-o', 'json'])) as { subsets?: { addresses?: unknown[] }[] };
+    const ep = await cluster.client.get<KubeObject & { subsets?: { addresses?: unknown[] }[] }>(R.endpoints, 'default', 'web');
     return (ep.subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0) === 3;
   }, { timeoutMs: 30_000, what: '3 ready web pods' });
 
@@ -344,8 +347,8 @@ test('end to end with wasm pods, kubectl and curl: a ReplicationController of 3 
   }
 
   // A pod failing readiness gets no new traffic, and gets it again once ready.
-  const pods = JSON.parse(await kubectl(['get', 'pods', '-l', 'app=web', '-o', 'json'])) as { items: { metadata: { name: string } }[] };
-  const victim = pods.items[0].metadata.name;
+  const pods = await cluster.client.list(R.pods, 'default', { labelSelector: 'app=web' });
+  const victim = pods.items[0].metadata.name as string;
   await kubectl(['exec', victim, '--', 'web', 'touch', '/data/not-ready']);
   await until(async () => {
     const seen = new Set<string>();
@@ -381,11 +384,11 @@ test('end to end with wasm pods, kubectl and curl: a ReplicationController of 3 
   ].join('\n'));
   await kubectl(['apply', '-f', join(SAMPLES, 'manifests/two-containers.yaml')]);
   const logs = await until(async () => {
-    const out = await kubectl(['logs', 'client']);
+    const out = await podLog('client');
     return /web:80 \(127\.\d+\.\d+\.\d+\) -> 200 hello from web-/.test(out) ? out : undefined;
   }, { timeoutMs: 20_000, what: 'the client pod to reach web by name' });
   assert.ok(logs.includes(`(${svc.spec.clusterIP})`), 'resolved to the ClusterIP');
-  await until(async () => /localhost:8080 \(127\.\d+\.\d+\.\d+\) -> 200 hello from two-containers/.test(await kubectl(['logs', 'two-containers', '-c', 'sidecar'])), {
+  await until(async () => /localhost:8080 \(127\.\d+\.\d+\.\d+\) -> 200 hello from two-containers/.test(await podLog('two-containers', 'sidecar')), {
     timeoutMs: 20_000,
     what: 'the sidecar to reach its neighbour over localhost',
   });
