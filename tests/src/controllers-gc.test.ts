@@ -120,6 +120,42 @@ test('foreground: the owner stays (foregroundDeletion) until its blocking depend
   await until(() => gone(R.replicasets, 'default', 'fg'), { what: 'owner deleted after its dependents' });
 });
 
+test('foreground through two levels: Deployment → ReplicaSet (itself in the foreground) → pods', async () => {
+  await f.apply(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: fgchain
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: fgchain
+  template:
+    metadata:
+      labels:
+        app: fgchain
+    spec:
+      containers:
+      - name: main
+        image: web.wasm
+`);
+  const pods = await podsOf('fgchain', 2);
+  const held = pods[0].metadata.name as string;
+  await f.client.patch(R.pods, 'default', held, 'merge', { metadata: { finalizers: ['example.com/hold'] } });
+  ok(await f.kubectl('delete', 'deployment', 'fgchain', '--cascade=foreground', '--wait=false'));
+  // The ReplicaSet has dependents of its own, so it is deleted in the foreground too, and both wait.
+  const rs = await until(async () => {
+    const items = (await f.client.list(R.replicasets, 'default', { labelSelector: 'app=fgchain' })).items;
+    return items.length === 1 && items[0].metadata.deletionTimestamp ? items[0] : undefined;
+  }, { what: 'ReplicaSet being deleted' });
+  assert.deepEqual(rs.metadata.finalizers, ['foregroundDeletion']);
+  assert.ok((await f.client.get(R.deployments, 'default', 'fgchain')).metadata.deletionTimestamp);
+  await f.client.patch(R.pods, 'default', held, 'merge', { metadata: { finalizers: null } });
+  await until(() => gone(R.deployments, 'default', 'fgchain'), { what: 'Deployment gone last' });
+  assert.equal((await f.client.list(R.replicasets, 'default', { labelSelector: 'app=fgchain' })).items.length, 0);
+  assert.equal((await f.pods('default', 'app=fgchain')).length, 0);
+});
+
 test('orphan: the owner goes, its dependents stay without the reference', async () => {
   await f.apply(rsYaml('orph'));
   const pods = await podsOf('orph', 2);
