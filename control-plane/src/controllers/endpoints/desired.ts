@@ -134,17 +134,29 @@ export function sliceName(service: string, portsKey: string): string {
   return `${service.slice(0, 57)}-${hash}`;
 }
 
-/** discovery.k8s.io/v1 EndpointSlices, one per port set (a placeholder with no endpoints when there are none). */
+/** kube-controller-manager's --max-endpoints-per-slice default. */
+export const MAX_ENDPOINTS_PER_SLICE = 100;
+
+/**
+ * discovery.k8s.io/v1 EndpointSlices: per port set, chunks of at most 100 endpoints (a placeholder
+ * with no endpoints when there are none).
+ */
 export function desiredSlices(svc: ServiceLike, pods: PodWithPorts[]): KubeObject[] {
   const name = svc.metadata.name as string;
   const ns = svc.metadata.namespace as string;
-  const groups = [...groupByPorts(podEndpoints(svc, pods, true)).values()];
-  if (groups.length === 0) groups.push({ ports: [], eps: [] });
+  const groups: { ports: EndpointPort[]; eps: PodEndpoint[]; key: string }[] = [];
+  for (const g of groupByPorts(podEndpoints(svc, pods, true)).values()) {
+    for (let i = 0; i < g.eps.length; i += MAX_ENDPOINTS_PER_SLICE) {
+      const chunk = i / MAX_ENDPOINTS_PER_SLICE;
+      groups.push({ ports: g.ports, eps: g.eps.slice(i, i + MAX_ENDPOINTS_PER_SLICE), key: JSON.stringify(g.ports) + (chunk ? `#${chunk}` : '') });
+    }
+  }
+  if (groups.length === 0) groups.push({ ports: [], eps: [], key: '[]' });
   return groups.map((g) => ({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
     metadata: {
-      name: sliceName(name, JSON.stringify(g.ports)),
+      name: sliceName(name, g.key),
       namespace: ns,
       labels: { ...(svc.metadata.labels ?? {}), [SERVICE_NAME_LABEL]: name, [MANAGED_BY_LABEL]: MANAGED_BY },
       ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid as string, controller: true, blockOwnerDeletion: true }],
