@@ -6,7 +6,8 @@
 // - once the Lease is renewed the taints go (Ready comes back from the kubelet's own status);
 // - pods on a node with NoExecute taints are deleted when their tolerations run out, so their
 //   controllers replace them elsewhere; pods of a deleted node are removed outright.
-// Renewals are timed by when we saw them, not by the renewTime the node wrote (clock skew).
+// Renewals (a new Lease renewTime, or a new status heartbeat) are timed by when we saw them, not
+// by the times the node wrote (clock skew).
 
 import {
   Controller, EventRecorder, R, isConflict, isNotFound,
@@ -55,6 +56,8 @@ export class NodeLifecycleController implements Reconciler {
   /** node → when we last saw its Lease renewed (or first saw the node: it gets a full grace period). */
   private readonly lastRenewal = new Map<string, { renewTime?: string; at: number; seen: boolean }>();
   private readonly graceMs: number;
+  /** node → the lastHeartbeatTime of its Ready condition, as last seen. */
+  private readonly heartbeats = new Map<string, string | undefined>();
 
   constructor(
     private readonly client: KubeClient,
@@ -73,11 +76,23 @@ export class NodeLifecycleController implements Reconciler {
       if (!prev?.seen || prev.renewTime !== l.spec?.renewTime) this.lastRenewal.set(name, { renewTime: l.spec?.renewTime, at: Date.now(), seen: true });
     };
     this.leases.on({ add: observeLease, update: observeLease });
+    // A kubelet's status heartbeat counts as much as its Lease (as in Kubernetes); our own
+    // Unknown update keeps lastHeartbeatTime, so it does not count.
+    const observeNode = (n: NodeObj) => {
+      const name = n.metadata.name as string;
+      const hb = n.status?.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime;
+      const prevHb = this.heartbeats.get(name);
+      this.heartbeats.set(name, hb);
+      if (!this.lastRenewal.has(name)) this.lastRenewal.set(name, { at: Date.now(), seen: false });
+      else if (hb && prevHb !== undefined && hb !== prevHb) this.lastRenewal.set(name, { ...this.lastRenewal.get(name)!, at: Date.now(), seen: true });
+    };
     this.nodes.on({
-      add: (n) => {
-        if (!this.lastRenewal.has(n.metadata.name as string)) this.lastRenewal.set(n.metadata.name as string, { at: Date.now(), seen: false });
+      add: observeNode,
+      update: observeNode,
+      delete: (n) => {
+        this.lastRenewal.delete(n.metadata.name as string);
+        this.heartbeats.delete(n.metadata.name as string);
       },
-      delete: (n) => this.lastRenewal.delete(n.metadata.name as string),
     });
     this.controller = new Controller(this, { workers: 2 })
       .watches(this.nodes, (n) => [n.metadata.name as string])
