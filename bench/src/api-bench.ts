@@ -162,7 +162,10 @@ function print(r: ApiBenchResult, firstError?: string): void {
     ['raw LevelDB put, sync, one at a time', fmtRate(r.raw.sequentialPutsPerSec)],
     [`raw LevelDB batch of ${r.raw.batchSize}, sync`, fmtRate(r.raw.batchedPutsPerSec)],
     ['API POST pods (64 connections)', `${fmtRate(r.createsPerSec)}  (${r.creates} created, ${r.errors} errors)`],
-    ['API server CPU per create (all threads)', `${Math.round(r.serverCpuUsPerCreate)} µs`],
+    [
+      'API server CPU per create (all threads)',
+      `${Math.round(r.serverCpuUsPerCreate)} µs  (= ${fmtRate(1e6 / r.serverCpuUsPerCreate)} per core the server has to itself)`,
+    ],
     ['API creates/s ÷ raw sequential synced puts/s', fmtPct(r.ratioToSequential)],
     ['API creates/s ÷ raw batched synced puts/s', fmtPct(r.ratioToBatched)],
     ['watch delivery, ack → event, light load', lat(r.lightAckToEvent)],
