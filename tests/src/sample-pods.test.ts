@@ -107,27 +107,7 @@ before(async () => {
   }
 });
 
-/**
- * Deletes the samples through the API and waits until their pods are gone. Workaround for
- * .notes/integration-bugs.md #1: stopping the agent with pods still running restarts their
- * containers after shutdown and leaks their listeners (the test process would never exit).
- */
-async function deleteSamples(): Promise<void> {
-  // Orphan, then delete the pods with a short grace period ourselves: a wasm server has no SIGTERM
-  // to act on, so with the default 30 s it would run out its whole grace period (integration-bugs #2).
-  await cluster.client.delete(R.replicationcontrollers, NS, 'web', { propagationPolicy: 'Orphan' }).catch(() => undefined);
-  await cluster.client.delete(R.daemonsets, NS, 'ticker', { propagationPolicy: 'Orphan' }).catch(() => undefined);
-  await cluster.waitFor(async () => {
-    const pods = await cluster.client.list<Pod>(R.pods, NS);
-    for (const p of pods.items) {
-      if (!p.metadata.deletionTimestamp) await cluster.client.delete(R.pods, NS, p.metadata.name!, { gracePeriodSeconds: 1 }).catch(() => undefined);
-    }
-    return pods.items.length === 0;
-  }, { timeoutMs: WAIT_MS, what: 'sample pods deleted' });
-}
-
 after(async () => {
-  if (cluster) await deleteSamples().catch((e) => console.error(`cleanup: ${(e as Error).message}`));
   await cluster?.stop();
   if (kubectl) await removeDir(kubectl.home);
 });
