@@ -112,7 +112,11 @@ export class Container {
         void this.worker.terminate();
       };
       if (graceMs <= 0) kill();
-      else this.stopTimer = setTimeout(kill, graceMs);
+      else {
+        // The guest's SIGTERM: its listeners close, so a server drains and exits on its own.
+        this.io.shutdownListeners();
+        this.stopTimer = setTimeout(kill, graceMs);
+      }
     }
     return this.exited;
   }

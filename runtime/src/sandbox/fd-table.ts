@@ -32,6 +32,8 @@ export interface ListenerRes {
   queue: net.Socket[];
   flags: number;
   name?: string;
+  /** Shut down for the container's termination: accept fails (EINVAL, as after shutdown(2)), poll reports a hang-up. */
+  shutDown?: boolean;
   /**
    * Pre-opened listeners start with their blocking mode undecided. Conventions differ: Go's
    * net.FileListener needs the fd to be non-blocking already (it reads the flags with

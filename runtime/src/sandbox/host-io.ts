@@ -42,6 +42,11 @@ export class HostIo {
     for (const l of listeners) this.table.add(this.sockets.adoptListener(l.server, l.name, true));
   }
 
+  /** The container is stopping: its listeners stop taking connections (see SocketHost). */
+  shutdownListeners(): void {
+    if (!this.closed) this.sockets.shutdownListeners();
+  }
+
   /** Closes every fd the guest still holds (files, sockets, listeners). */
   close(): void {
     if (this.closed) return;

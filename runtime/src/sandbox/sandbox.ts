@@ -89,6 +89,7 @@ export class Sandbox {
   fuelPerCoreSecond: number;
   private readonly logDir: string;
   private readonly containers = new Set<Container>();
+  private closed = false;
 
   constructor(opts: SandboxOptions = {}) {
     this.pool = new WorkerPool(opts.poolSize ?? 2);
@@ -104,6 +105,7 @@ export class Sandbox {
   }
 
   async start(o: StartOptions): Promise<Container> {
+    if (this.closed) throw new Error(`container ${o.id}: the sandbox is closed`);
     const image = o.image instanceof WebAssembly.Module ? undefined : o.image;
     const module = image ? image.module : (o.image as WebAssembly.Module);
     const podIp = o.podIp ?? o.listenPorts?.[0]?.ip ?? '127.0.0.1';
@@ -164,6 +166,7 @@ export class Sandbox {
 
   /** Kills every running container and the idle pool. */
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.containers].map((c) => c.stop(0)));
     await this.pool.close();
   }

@@ -146,12 +146,29 @@ export class SocketHost {
     return r;
   }
 
+  /**
+   * The container is being stopped. A WASI guest has no signals, so this is its SIGTERM: its
+   * listening sockets stop taking connections (connections not yet accepted are dropped) and its
+   * next accept or poll on them says so, while connections it already has keep working. A server
+   * then drains what it is serving and exits; the grace period bounds how long that may take.
+   */
+  shutdownListeners(): void {
+    for (const [, r] of this.table.entries()) {
+      if (r.kind !== 'listener' || r.shutDown) continue;
+      r.shutDown = true;
+      r.server.close();
+      for (const s of r.queue.splice(0)) s.destroy();
+    }
+    this.wake.kick();
+  }
+
   async accept(fd: number, flags: number): Promise<Response> {
     const r = this.table.get(fd);
     if (!r) return { errno: E.BADF };
     if (r.kind !== 'listener') return { errno: r.kind === 'socket' ? E.INVAL : E.NOTSOCK };
     r.modeUndecided = false; // accept before asking: a blocking listener (see ListenerRes)
     for (;;) {
+      if (r.shutDown) return { errno: E.INVAL };
       const s = r.queue.shift();
       if (s) {
         if (s.destroyed) continue;
@@ -237,7 +254,10 @@ export class SocketHost {
   /** [errno, nbytes, flags] when ready, else null. Files and directories are always ready. */
   private readiness(r: Resource | undefined, type: number): number[] | null {
     if (!r) return [E.BADF, 0, 0];
-    if (r.kind === 'listener') return type === EVENTTYPE.FD_READ && r.queue.length > 0 ? [0, r.queue.length, 0] : null;
+    if (r.kind === 'listener') {
+      if (r.shutDown) return [0, 0, 1 /* hangup */];
+      return type === EVENTTYPE.FD_READ && r.queue.length > 0 ? [0, r.queue.length, 0] : null;
+    }
     if (r.kind === 'socket') {
       if (type === EVENTTYPE.FD_READ) {
         if (r.bytes > 0) return [0, r.bytes, 0];
