@@ -36,6 +36,7 @@ export class Container {
   private done = false;
   private killed = false;
   private stopTimer?: NodeJS.Timeout;
+  private stopDeadline = Infinity;
   private samples: { t: number; cpuNs: number }[] = [];
   private sampler: NodeJS.Timeout;
   private readonly usageView: Float64Array;
@@ -106,17 +107,21 @@ export class Container {
    * ends a guest spinning in a loop that never calls the host).
    */
   stop(graceMs = 0): Promise<ExitStatus> {
-    if (!this.done && !this.stopTimer) {
-      const kill = () => {
-        this.killed = true;
-        void this.worker.terminate();
-      };
-      if (graceMs <= 0) kill();
-      else {
-        // The guest's SIGTERM: its listeners close, so a server drains and exits on its own.
-        this.io.shutdownListeners();
-        this.stopTimer = setTimeout(kill, graceMs);
-      }
+    if (this.done) return this.exited;
+    const kill = () => {
+      this.killed = true;
+      void this.worker.terminate();
+    };
+    // A second stop with a shorter grace period (a delete during a liveness kill) shortens the wait.
+    const deadline = performance.now() + Math.max(0, graceMs);
+    if (this.stopTimer && deadline >= this.stopDeadline) return this.exited;
+    if (this.stopTimer) clearTimeout(this.stopTimer);
+    if (graceMs <= 0) kill();
+    else {
+      // The guest's SIGTERM: its listeners close, so a server drains and exits on its own.
+      this.io.shutdownListeners();
+      this.stopDeadline = deadline;
+      this.stopTimer = setTimeout(kill, graceMs);
     }
     return this.exited;
   }
