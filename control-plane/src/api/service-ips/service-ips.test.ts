@@ -152,3 +152,23 @@ test('allocations survive a restart: a stored Service keeps its IP and node port
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('changing type wipes what the old type allocated and frees it: NodePort → ClusterIP, ClusterIP → ExternalName', async (t) => {
+  const f = await startFixture(t);
+  const merge = { 'content-type': 'application/merge-patch+json' };
+  const np = (await f.call('POST', SVCS, svc('np', { type: 'NodePort', ports: [{ port: 80, nodePort: 30111 }] }))).body;
+  const toClusterIP = await f.call('PATCH', `${SVCS}/np`, JSON.stringify({ spec: { type: 'ClusterIP' } }), merge);
+  assert.equal(toClusterIP.status, 200, toClusterIP.text);
+  assert.equal(toClusterIP.body.spec.ports[0].nodePort, undefined);
+  assert.equal(toClusterIP.body.spec.clusterIP, np.spec.clusterIP);
+  assert.equal((await f.call('POST', SVCS, svc('reuse-port', { type: 'NodePort', ports: [{ port: 80, nodePort: 30111 }] }))).status, 201, 'the node port was freed');
+  const toExternal = await f.call('PATCH', `${SVCS}/np`, JSON.stringify({ spec: { type: 'ExternalName', externalName: 'db.example.com' } }), merge);
+  assert.equal(toExternal.status, 200, toExternal.text);
+  assert.equal(toExternal.body.spec.clusterIP, undefined);
+  assert.equal(toExternal.body.spec.clusterIPs, undefined);
+  assert.equal((await f.call('POST', SVCS, svc('reuse-ip', { clusterIP: np.spec.clusterIP }))).status, 201, 'the ClusterIP was freed');
+  // And back: an ExternalName that becomes ClusterIP gets a fresh address.
+  const back = await f.call('PATCH', `${SVCS}/np`, JSON.stringify({ spec: { type: 'ClusterIP', externalName: null } }), merge);
+  assert.equal(back.status, 200, back.text);
+  assert.ok(inRange(back.body.spec.clusterIP) && back.body.spec.clusterIP !== np.spec.clusterIP, back.body.spec.clusterIP);
+});

@@ -151,6 +151,7 @@ export function prepareServiceUpdate(svc: Obj, old: Obj): void {
       (spec.clusterIPs as unknown[])[0] = spec.clusterIP;
     }
   }
+  dropTypeDependentFields(spec, oldSpec);
   const needsNodePort = (s: Obj) => s.type === 'NodePort' || s.type === 'LoadBalancer';
   if (needsNodePort(oldSpec) && needsNodePort(spec)) {
     const used = new Set(arr(spec.ports).map((p) => p.nodePort).filter((n) => n));
@@ -160,5 +161,30 @@ export function prepareServiceUpdate(svc: Obj, old: Obj): void {
       const prev = byName.get(str(p.name));
       if (prev && !used.has(prev)) p.nodePort = prev;
     }
+  }
+}
+
+/**
+ * The registry's dropTypeDependentFields: a Service leaving a type wipes what that type had
+ * allocated — the ClusterIP when it becomes ExternalName, node ports when it stops being
+ * NodePort/LoadBalancer — as long as the client did not change those values itself. (The
+ * allocator releases them once the update is stored.)
+ */
+function dropTypeDependentFields(spec: Obj, oldSpec: Obj): void {
+  const needsIP = (s: Obj) => s.type !== 'ExternalName';
+  if (needsIP(oldSpec) && !needsIP(spec)) {
+    const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+    if (same(spec.clusterIP, oldSpec.clusterIP) && same(spec.clusterIPs, oldSpec.clusterIPs)) {
+      delete spec.clusterIP;
+      delete spec.clusterIPs;
+    }
+    if (same(spec.ipFamilies, oldSpec.ipFamilies)) delete spec.ipFamilies;
+    if (same(spec.ipFamilyPolicy, oldSpec.ipFamilyPolicy)) delete spec.ipFamilyPolicy;
+  }
+  const needsNodePort = (s: Obj) => s.type === 'NodePort' || s.type === 'LoadBalancer';
+  if (needsNodePort(oldSpec) && !needsNodePort(spec)) {
+    const old = new Set(arr(oldSpec.ports).map((p) => p.nodePort).filter((n) => n));
+    const ports = arr(spec.ports);
+    if (ports.every((p) => !p.nodePort || old.has(p.nodePort))) for (const p of ports) delete p.nodePort;
   }
 }
