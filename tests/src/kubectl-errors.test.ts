@@ -1,5 +1,6 @@
 // What kubectl 1.32 prints when the server says no: AlreadyExists, Invalid with its causes, unknown fields
-// under strict validation, and protobuf bodies from `kubectl create <generator>`. One control plane for the file.
+// under strict validation, 413 for oversized bodies, and protobuf bodies from `kubectl create <generator>`
+// (decoded for the common kinds, otherwise a 415 that says what to do). One control plane for the file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestCluster, ok } from './harness/cluster.js';
@@ -99,19 +100,27 @@ test('an unknown field is rejected under strict field validation', async () => {
   assert.equal((await cluster.api.get('/api/v1/namespaces/default/pods/typo')).status, 404);
 });
 
-test('create deployment (protobuf body) either works or says what to do instead', async () => {
-  const res = await cluster.kubectl('create', 'deployment', 'made', '--image=registry.local/hello:1');
-  if (res.code === 0) {
-    assert.equal(res.stdout, 'deployment.apps/made created\n');
-    assert.equal(await jsonpath('deploy/made', '{.spec.template.spec.containers[0].image}'), 'registry.local/hello:1');
+test('kubectl create <generator> sends protobuf: decoded for the common kinds, a clear 415 otherwise', async () => {
+  const dep = await cluster.kubectl('create', 'deployment', 'made', '--image=registry.local/hello:1', '--replicas=2', '--port=8080');
+  assert.equal(ok(dep), 'deployment.apps/made created\n');
+  assert.equal(
+    await jsonpath('deploy/made', '{.spec.replicas} {.spec.selector.matchLabels.app} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort}'),
+    '2 made registry.local/hello:1 8080',
+  );
+  assert.equal(ok(await cluster.kubectl('create', 'configmap', 'literal', '--from-literal=a=b', '--from-literal=c=d')), 'configmap/literal created\n');
+  assert.equal(await jsonpath('cm/literal', '{.data}'), '{"a":"b","c":"d"}');
+  assert.equal(ok(await cluster.kubectl('create', 'secret', 'generic', 'sec', '--from-literal=pw=s3cret')), 'secret/sec created\n');
+  assert.equal(await jsonpath('secret/sec', '{.type} {.data.pw}'), `Opaque ${Buffer.from('s3cret').toString('base64')}`);
+  assert.equal(ok(await cluster.kubectl('create', 'namespace', 'made-ns')), 'namespace/made-ns created\n');
+  assert.match(ok(await cluster.kubectl('get', 'ns', 'made-ns')), /^made-ns\s+Active\s+\d+s$/m);
+
+  // A kind whose protobuf body is not decoded: 415, and the message says what to do instead.
+  const svc = await cluster.kubectl('create', 'service', 'clusterip', 'made-svc', '--tcp=80:8080');
+  if (svc.code !== 0) {
+    assert.equal(svc.code, 1);
+    assert.match(svc.stderr, /^error: failed to create ClusterIP service: .*protobuf.*kubectl (create -f|apply)/);
+    assert.equal((await cluster.api.get('/api/v1/namespaces/default/services/made-svc')).status, 404);
   } else {
-    assert.equal(res.code, 1);
-    assert.match(res.stderr, /^error: failed to create deployment: /);
-    assert.match(res.stderr, /protobuf/i);
-    assert.match(res.stderr, /kubectl (create -f|apply)/);
+    assert.equal(svc.stdout, 'service/made-svc created\n');
   }
-  // kubectl create configmap/namespace send protobuf too: the same clear answer or success.
-  const cm = await cluster.kubectl('create', 'configmap', 'literal', '--from-literal=a=b');
-  if (cm.code === 0) assert.equal(cm.stdout, 'configmap/literal created\n');
-  else assert.match(cm.stderr, /^error: failed to create configmap: .*protobuf.*kubectl (create -f|apply)/);
 });
