@@ -16,6 +16,7 @@ import { makeTempDir, removeDir } from './harness/temp-dir.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const GUESTS = join(REPO, 'runtime/src/sandbox/testdata');
+const SAMPLES = join(REPO, 'sample-pods/images');
 
 let cluster: Cluster;
 let env: KubectlEnv;
@@ -34,7 +35,12 @@ before(async () => {
   dir = await makeTempDir('kubelet');
   cluster = await startCluster({
     nodes: 1,
-    images: { 'httpd:1': join(GUESTS, 'httpd.wasm'), 'hello:1': join(GUESTS, 'hello.wasm'), 'cpu:1': join(GUESTS, 'cpu.wasm') },
+    images: {
+      'httpd:1': join(GUESTS, 'httpd.wasm'),
+      'hello:1': join(GUESTS, 'hello.wasm'),
+      'cpu:1': join(GUESTS, 'cpu.wasm'),
+      'web:1.0': join(SAMPLES, 'web.wasm'),
+    },
     // Kubernetes' 10 s → 5 min back-off, shortened so the test sees it grow in seconds.
     crashBackoff: { initialMs: 1_000, maxMs: 4_000, resetAfterMs: 600_000 },
   });
@@ -81,8 +87,16 @@ spec:
       return r.stdout.includes('served /direct') && r;
     }, { what: 'the request in the logs' });
     assert.match(logs.stdout, /httpd: serving on fd 3/);
+    const follow = new KubectlProcess(env, ['logs', '-f', 'web', '-c', 'web']);
+    try {
+      await follow.waitFor((l) => l.some((x) => x.includes('served /direct')), { what: 'logs -f shows the past' });
+      await (await request(`http://${ip}:8080/followed`)).body.dump();
+      await follow.waitFor((l) => l.some((x) => x.includes('served /followed')), { what: 'logs -f shows a new line' });
+    } finally {
+      await follow.stop();
+    }
     const ts = await kubectl('logs', 'web', '--timestamps', '--tail=1');
-    assert.match(ts.stdout.trim(), /^\d{4}-\d\d-\d\dT[\d:.]+Z served \/direct/);
+    assert.match(ts.stdout.trim(), /^\d{4}-\d\d-\d\dT[\d:.]+Z served \/followed$/);
 
     const pf = new KubectlProcess(env, ['port-forward', 'pod/web', '0:8080']);
     try {
@@ -98,12 +112,35 @@ spec:
     }
   });
 
-  test('exec runs a new instance of the image in the pod and returns its exit code', async () => {
-    await until(async () => (await pod('web'))?.status?.phase === 'Running', { what: 'web running' });
-    // httpd run as a command finds no listening socket on fd 3 and exits 1: kubectl reports it.
-    const r = await kubectl('exec', 'web', '--', 'httpd', 'as-a-command');
-    assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /command terminated with exit code 1/);
+  test('exec runs a new instance of the image inside the pod: output, exit code, shared volumes', async () => {
+    await apply(`apiVersion: v1
+kind: Pod
+metadata: {name: box}
+spec:
+  volumes: [{name: data, emptyDir: {}}]
+  containers:
+  - name: web
+    image: web:1.0
+    ports: [{containerPort: 8080}]
+    volumeMounts: [{name: data, mountPath: /data}]
+    env: [{name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}]
+`);
+    await until(async () => (await pod('box'))?.status?.phase === 'Running', { what: 'box running' });
+    const touch = await kubectl('exec', 'box', '--', 'web', 'touch', '/data/made-by-exec');
+    assert.equal(touch.code, 0, touch.stderr);
+    const ls = await kubectl('exec', 'box', '-c', 'web', '--', 'web', 'ls', '/data');
+    assert.equal(ls.code, 0, ls.stderr);
+    assert.match(ls.stdout, /made-by-exec/);
+    const missing = await kubectl('exec', 'box', '--', 'web', 'check-file', '/data/nope');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /command terminated with exit code 1/);
+    const usage = await kubectl('exec', 'box', '--', 'web', 'frob');
+    assert.notEqual(usage.code, 0);
+    assert.match(usage.stderr, /usage: web/);
+    // The same pod IP, the same network: the exec'd instance is inside the pod.
+    const p = await pod('box');
+    const res = await request(`http://${p.status.podIP}:8080/`);
+    assert.match(await res.body.text(), new RegExp(`hello from box \\(${p.status.podIP.replace(/\./g, '\\.')}\\)`));
   });
 
   test('a missing image shows ErrImagePull, then ImagePullBackOff, with events', async () => {

@@ -64,14 +64,14 @@ export class AgentNodeProxy implements NodeProxy {
       throw new ApiError(503, 'ServiceUnavailable', `cannot reach the node agent at ${agent.host}: ${(e as Error).message}`);
     }
     const body = res.body;
+    // One iterator for the whole response: leaving a for-await loop would destroy the body.
+    const chunks = body[Symbol.asyncIterator]();
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
         try {
-          for await (const chunk of body) {
-            controller.enqueue(new Uint8Array(chunk as Buffer));
-            return;
-          }
-          controller.close();
+          const next = await chunks.next();
+          if (next.done) controller.close();
+          else controller.enqueue(new Uint8Array(next.value as Buffer));
         } catch {
           controller.close();
         }
