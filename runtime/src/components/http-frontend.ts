@@ -13,7 +13,7 @@ export const MAX_REQUEST_BODY = 16 << 20;
 export class HttpFrontend {
   private nextId = 1;
   private readonly pending = new Map<number, http.ServerResponse>();
-  private readonly servers: http.Server[] = [];
+  private readonly sockets = new Set<net.Socket>();
   private closed = false;
 
   constructor(private readonly worker: Worker, private readonly wake: Int32Array) {
@@ -24,11 +24,16 @@ export class HttpFrontend {
   attach(listener: net.Server): void {
     const hs = http.createServer({ keepAlive: true }, (req, res) => this.onRequest(req, res));
     hs.keepAliveTimeout = 5000;
-    listener.on('connection', (sock) => {
-      if (this.closed) sock.destroy();
-      else hs.emit('connection', sock);
+    listener.on('connection', (sock: net.Socket) => {
+      if (this.closed) {
+        sock.destroy();
+        return;
+      }
+      // Tracked here: hs never listens itself, so its own connection tracking is not set up.
+      this.sockets.add(sock);
+      sock.once('close', () => this.sockets.delete(sock));
+      hs.emit('connection', sock);
     });
-    this.servers.push(hs);
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -102,6 +107,7 @@ export class HttpFrontend {
       else res.destroy();
     }
     this.pending.clear();
-    for (const s of this.servers) s.closeAllConnections();
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
   }
 }

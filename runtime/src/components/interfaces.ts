@@ -10,8 +10,6 @@ export const SUPPORTED_INTERFACES = new Set([
   'wasi:clocks/monotonic-clock', 'wasi:clocks/wall-clock',
   'wasi:random/random', 'wasi:random/insecure', 'wasi:random/insecure-seed',
   'wasi:filesystem/types', 'wasi:filesystem/preopens',
-  'wasi:sockets/network', 'wasi:sockets/instance-network', 'wasi:sockets/tcp', 'wasi:sockets/tcp-create-socket',
-  'wasi:sockets/ip-name-lookup',
   'wasi:http/types', 'wasi:http/outgoing-handler',
 ]);
 
@@ -25,7 +23,7 @@ export function checkComponentImports(imports: readonly string[]): void {
     throw new ImageError(
       'UnsupportedImport',
       `the component imports ${bad.map((b) => `"${b}"`).join(', ')}, which this runtime does not provide ` +
-        `(it provides WASI 0.2 wasi:cli, wasi:io, wasi:clocks, wasi:random, wasi:filesystem, wasi:sockets (tcp, ip-name-lookup) and wasi:http)`,
+        `(it provides the WASI 0.2 interfaces ${[...SUPPORTED_INTERFACES].map((i) => i.split('/')[0]).filter((x, i, a) => a.indexOf(x) === i).join(', ')})`,
       bad.map((b) => ({ module: b, name: '*', kind: 'function' as const })),
     );
   }

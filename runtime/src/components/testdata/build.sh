@@ -1,0 +1,7 @@
+#!/bin/sh
+# hello.wasm: hello.c for WASI preview1 (clang-14 + wasi-libc), adapted to a component with jco.
+set -eu
+cd "$(dirname "$0")"
+clang-14 --target=wasm32-wasi --sysroot=/usr -O2 -s -o hello.core.wasm hello.c
+../../../../node_modules/.bin/jco new hello.core.wasm --wasi-command -o hello.wasm
+rm hello.core.wasm
