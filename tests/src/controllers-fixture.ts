@@ -10,9 +10,12 @@ import { Scheduler, startControlPlane, startControllers, type ControllerOptions,
 import { writeKubeconfig } from './harness/kubeconfig.js';
 import { runKubectl, writeManifest, type KubectlResult } from './harness/kubectl.js';
 import { makeTempDir, removeDir } from './harness/temp-dir.js';
-import { until } from './harness/poll.js';
+import { until as poll, type PollOptions } from './harness/poll.js';
 
-export { until };
+/** Bounded polling, with waits sized for a busy machine (30 s unless told); each ends as soon as its condition holds. */
+export function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, options: PollOptions = {}): Promise<T> {
+  return poll(check, { timeoutMs: 30_000, ...options });
+}
 
 export type Pod = KubeObject & {
   spec: { nodeName?: string; containers: { name: string; resources?: unknown }[]; tolerations?: unknown[] };

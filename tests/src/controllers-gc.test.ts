@@ -113,8 +113,7 @@ test('foreground: the owner stays (foregroundDeletion) until its blocking depend
   }, { what: 'owner marked for deletion' });
   assert.deepEqual(owner.metadata.finalizers, ['foregroundDeletion']);
   await until(() => gone(R.pods, 'default', pods[1].metadata.name as string), { what: 'the free pod deleted' });
-  const heldPod = await f.client.get(R.pods, 'default', held);
-  assert.ok(heldPod.metadata.deletionTimestamp, 'the held pod is being deleted');
+  await until(async () => (await f.client.get(R.pods, 'default', held)).metadata.deletionTimestamp, { what: 'the held pod being deleted' });
   assert.ok(!(await gone(R.replicasets, 'default', 'fg')), 'the owner waits for the held pod');
   await f.client.patch(R.pods, 'default', held, 'merge', { metadata: { finalizers: null } });
   await until(() => gone(R.replicasets, 'default', 'fg'), { what: 'owner deleted after its dependents' });

@@ -71,9 +71,11 @@ test('a Deployment rolls from v1 to v2 under rollout status, then undo, history,
   const cond = (type: string) => d.status.conditions.find((c: { type: string }) => c.type === type);
   assert.equal(cond('Available').reason, 'MinimumReplicasAvailable');
   assert.equal(cond('Progressing').reason, 'NewReplicaSetAvailable');
-  const events = ok(await f.kubectl('get', 'events', '--field-selector', 'involvedObject.kind=Deployment', '-o', 'jsonpath={range .items[*]}{.reason} {.message}{"\\n"}{end}'));
-  assert.match(events, new RegExp(`ScalingReplicaSet Scaled up replica set web-${hash1} from 0 to 4`));
-  assert.match(events, new RegExp(`ScalingReplicaSet Scaled down replica set web-${hash1} from 4 to 3`));
+  // Events are written in the background: poll for them.
+  await until(async () => {
+    const events = ok(await f.kubectl('get', 'events', '--field-selector', 'involvedObject.kind=Deployment', '-o', 'jsonpath={range .items[*]}{.reason} {.message}{"\\n"}{end}'));
+    return events.includes(`ScalingReplicaSet Scaled up replica set web-${hash1} from 0 to 4`) && events.includes(`ScalingReplicaSet Scaled down replica set web-${hash1} from 4 to 3`);
+  }, { what: 'ScalingReplicaSet events' });
 
   const history = ok(await f.kubectl('rollout', 'history', 'deployment/web'));
   assert.match(history, /REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
