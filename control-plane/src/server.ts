@@ -3,12 +3,15 @@
 
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
+import { createServer } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import type { Store } from './store/store.js';
 import { loadModules } from './api/modules.js';
 import { ObjectService } from './api/objects.js';
 import { ensureSystemNamespaces, NamespaceCleaner } from './api/namespaces.js';
 import { buildApp } from './api/router.js';
+import type { RouterDeps } from './api/router.js';
+import { nodeListener } from './api/node-listener.js';
 import type { WatchRegistry } from './api/watch.js';
 import type { NodeProxy } from './api/node-proxy.js';
 import { noNodeProxy } from './api/node-proxy.js';
@@ -60,15 +63,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const watches: WatchRegistry = new Set();
   const nodeProxy = opts.nodeProxy ?? noNodeProxy;
   let address = `${host}:${opts.port ?? 0}`;
-  const app = buildApp({
+  const deps: RouterDeps = {
     svc,
     modules,
     watches,
     nodeProxy,
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000,
     serverAddress: () => address,
-  });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  };
+  const app = buildApp(deps);
+  // Requests are served from node:http directly; hono's adapter only for what needs a web Request.
+  const server = createServer(nodeListener(deps, getRequestListener(app.fetch)));
   server.on('upgrade', (req, socket, head) => {
     if (nodeProxy.upgrade) nodeProxy.upgrade(req, socket, head);
     else noNodeProxy.upgrade!(req, socket, head);

@@ -32,14 +32,14 @@ export function queryInt(q: URLSearchParams, name: string): number | undefined {
 }
 
 /** Reads the body as UTF-8 text up to MAX_BODY_BYTES; more → 413 (the rest is not buffered). */
-export async function readBody(req: Request, incoming?: IncomingMessage): Promise<string> {
+export async function readBody(req: Request | undefined, incoming?: IncomingMessage): Promise<string> {
   return (await readBodyBytes(req, incoming)).toString('utf8');
 }
 
 /** Reads the body's bytes up to MAX_BODY_BYTES; more → 413. */
-export async function readBodyBytes(req: Request, incoming?: IncomingMessage): Promise<Buffer> {
-  if (incoming && !req.bodyUsed) return readIncoming(incoming);
-  if (!req.body) return Buffer.alloc(0);
+export async function readBodyBytes(req: Request | undefined, incoming?: IncomingMessage): Promise<Buffer> {
+  if (incoming && !req?.bodyUsed) return readIncoming(incoming);
+  if (!req?.body) return Buffer.alloc(0);
   const len = Number(req.headers.get('content-length') ?? '0');
   if (len > MAX_BODY_BYTES) throw errors.tooLarge(MAX_BODY_BYTES);
   const reader = req.body.getReader();

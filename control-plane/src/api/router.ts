@@ -5,6 +5,8 @@
 import type { IncomingMessage } from 'node:http';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { Reply } from './api-request.js';
+import type { ApiRequest, RouteResult } from './api-request.js';
 import type { Modules } from './modules.js';
 import type { ResourceInfo } from './resources.js';
 import { findResource, groupVersion } from './resources.js';
@@ -42,11 +44,13 @@ export interface RouterDeps {
 
 const NODE_SUBRESOURCES = new Set(['log', 'exec', 'attach', 'portforward', 'proxy']);
 
-function json(body: unknown, code = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status: code, headers: { 'Content-Type': 'application/json', ...headers } });
+function json(body: unknown, code = 200, headers?: Record<string, string>): Reply {
+  return new Reply(code, JSON.stringify(body), headers ? { 'Content-Type': 'application/json', ...headers } : JSON_HEADERS);
 }
 
-export function errorResponse(err: unknown): Response {
+const JSON_HEADERS: Record<string, string> = Object.freeze({ 'Content-Type': 'application/json' }) as Record<string, string>;
+
+export function errorResponse(err: unknown): Reply {
   if (err instanceof ApiError) return json(err.toStatus(), err.code);
   // Never a stack trace to the client; the log keeps it.
   console.error('wasmkube api: internal error:', err);
@@ -55,27 +59,54 @@ export function errorResponse(err: unknown): Response {
 
 export function buildApp(deps: RouterDeps): Hono {
   const app = new Hono();
-  app.onError((err) => errorResponse(err));
-  app.notFound((c) => json(errors.notFoundPath(`${c.req.method} ${new URL(c.req.url).pathname}`).toStatus(), 404));
+  app.onError((err) => errorResponse(err).toResponse());
+  app.notFound((c) => json(errors.notFoundPath(`${c.req.method} ${new URL(c.req.url).pathname}`).toStatus(), 404).toResponse());
 
   app.all('*', async (c) => {
-    let res: Response;
-    try {
-      res = await route(deps, c);
-    } catch (e) {
-      res = errorResponse(e);
-    }
-    // A body left unread (an error answered before reading it) would make the node adapter drop the
-    // keep-alive connection under the client's next request: read it to the end first.
-    await discardBody(c);
-    return res;
+    const res = await dispatch(deps, honoApiRequest(c));
+    return res instanceof Reply ? res.toResponse() : res;
   });
   return app;
 }
 
-async function route(deps: RouterDeps, c: Context): Promise<Response> {
-  const url = new URL(c.req.url);
-  const method = c.req.method;
+/** Answers one request; never throws (errors become Status replies). */
+export async function dispatch(deps: RouterDeps, req: ApiRequest): Promise<RouteResult> {
+  let res: RouteResult;
+  try {
+    res = await route(deps, req);
+  } catch (e) {
+    res = errorResponse(e);
+  }
+  // A body left unread (an error answered before reading it) would make node drop the keep-alive
+  // connection under the client's next request: read it to the end first.
+  await discardBody(req);
+  return res;
+}
+
+function honoApiRequest(c: Context): ApiRequest {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return {
+    method: c.req.method,
+    url: new URL(c.req.url),
+    incoming,
+    header: (name) => c.req.header(name),
+    raw: () => c.req.raw,
+    get signal() {
+      return c.req.raw.signal;
+    },
+  };
+}
+
+/** True for paths only the hono path can serve: node-agent subresources need a web Request. */
+export function needsWebRequest(pathname: string): boolean {
+  return NODE_SUBRESOURCE_PATH.test(pathname);
+}
+
+const NODE_SUBRESOURCE_PATH = /\/(log|exec|attach|portforward|proxy)(\/|$)/;
+
+async function route(deps: RouterDeps, req: ApiRequest): Promise<RouteResult> {
+  const url = req.url;
+  const method = req.method;
   let segs: string[];
   try {
     segs = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
@@ -86,13 +117,13 @@ async function route(deps: RouterDeps, c: Context): Promise<Response> {
 
   if (head === 'version' && segs.length === 1) return onlyGet(method, '/version', () => json(versionInfo()));
   if (head === 'healthz' || head === 'livez' || head === 'readyz') {
-    return onlyGet(method, url.pathname, () => new Response('ok', { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }));
+    return onlyGet(method, url.pathname, () => new Reply(200, 'ok', { 'Content-Type': 'text/plain; charset=utf-8' }));
   }
   if (head === 'openapi') return openapi(deps.modules, method, segs);
   if (segs.length === 0) {
     return onlyGet(method, '/', () => json({ paths: ['/api', '/api/v1', '/apis', ...apisPaths(), '/healthz', '/livez', '/openapi/v3', '/readyz', '/version'] }));
   }
-  if (head === 'api' || head === 'apis') return apiRoute(deps, c, url, segs);
+  if (head === 'api' || head === 'apis') return apiRoute(deps, req, url, segs);
   throw errors.notFoundPath(`${method} ${url.pathname}`);
 }
 
@@ -101,12 +132,12 @@ function apisPaths(): string[] {
   return list.flatMap((g) => [`/apis/${g.name}`, ...g.versions.map((v) => `/apis/${v.groupVersion}`)]);
 }
 
-function onlyGet(method: string, what: string, fn: () => Response): Response {
+function onlyGet(method: string, what: string, fn: () => Reply): Reply {
   if (method !== 'GET' && method !== 'HEAD') throw errors.methodNotAllowed(method, what);
   return fn();
 }
 
-function openapi(modules: Modules, method: string, segs: string[]): Response {
+function openapi(modules: Modules, method: string, segs: string[]): Reply {
   if (segs[1] === 'v3') {
     if (segs.length === 2) return onlyGet(method, '/openapi/v3', () => json(modules.openapiV3Index()));
     const doc = modules.openapiV3Document(segs.slice(2).join('/'));
@@ -125,9 +156,11 @@ interface Target {
   watch: boolean;
 }
 
-async function apiRoute(deps: RouterDeps, c: Context, url: URL, segs: string[]): Promise<Response> {
-  const method = c.req.method;
-  const accept = c.req.header('accept');
+type Url = ApiRequest['url'];
+
+async function apiRoute(deps: RouterDeps, req: ApiRequest, url: Url, segs: string[]): Promise<RouteResult> {
+  const method = req.method;
+  const accept = req.header('accept');
   let group: string;
   let version: string | undefined;
   let rest: string[];
@@ -184,7 +217,7 @@ async function apiRoute(deps: RouterDeps, c: Context, url: URL, segs: string[]):
   const t: Target = { info, namespace, name: rest[1], sub: rest[2], subPath: rest.slice(3).join('/'), watch };
   if (t.sub !== undefined && !info.subresources.includes(t.sub)) throw errors.notFoundPath(`${method} ${url.pathname}`);
   if (t.sub !== undefined && !NODE_SUBRESOURCES.has(t.sub) && rest.length > 3) throw errors.notFoundPath(`${method} ${url.pathname}`);
-  return resourceRoute(deps, c, url, t);
+  return resourceRoute(deps, req, url, t);
 }
 
 function writeOptions(q: URLSearchParams): WriteOptions {
@@ -196,14 +229,15 @@ function writeOptions(q: URLSearchParams): WriteOptions {
   return { dryRun: dry.length > 0, fieldValidation: (fv || 'Warn') as FieldValidation, warnings: [] };
 }
 
-function written(body: Obj, code: number, opts: WriteOptions): Response {
-  const headers: Record<string, string> = {};
-  if (opts.warnings && opts.warnings.length > 0) headers.Warning = opts.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
-  return json(body, code, headers);
+function written(body: Obj, code: number, opts: WriteOptions): Reply {
+  if (opts.warnings && opts.warnings.length > 0) {
+    return json(body, code, { Warning: opts.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') });
+  }
+  return json(body, code);
 }
 
-async function objectBody(c: Context): Promise<Obj> {
-  const ct = c.req.header('content-type') ?? null;
+async function objectBody(c: ApiRequest): Promise<Obj> {
+  const ct = c.header('content-type') ?? null;
   if (mediaType(ct) === 'application/vnd.kubernetes.protobuf') {
     // kubectl create namespace/configmap/secret/deployment send protobuf.
     const bytes = await bodyBytes(c);
@@ -217,8 +251,8 @@ async function objectBody(c: Context): Promise<Obj> {
   return decodeObjectBody(ct, await bodyText(c));
 }
 
-async function patchBody(deps: RouterDeps, c: Context): Promise<{ ct: string; body: string }> {
-  const ct = c.req.header('content-type') ?? '';
+async function patchBody(deps: RouterDeps, c: ApiRequest): Promise<{ ct: string; body: string }> {
+  const ct = c.header('content-type') ?? '';
   if (!deps.modules.isSupportedPatchType(ct)) {
     throw errors.unsupportedMediaType(
       `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
@@ -233,16 +267,16 @@ function asTable(deps: RouterDeps, info: ResourceInfo, items: Obj[], resourceVer
   return t;
 }
 
-async function resourceRoute(deps: RouterDeps, c: Context, url: URL, t: Target): Promise<Response> {
+async function resourceRoute(deps: RouterDeps, c: ApiRequest, url: Url, t: Target): Promise<RouteResult> {
   const { svc } = deps;
   const { info, namespace: ns, name } = t;
   const q = url.searchParams;
-  const method = c.req.method;
+  const method = c.method;
   const what = `${method} ${url.pathname}`;
-  const table = wantsTable(c.req.header('accept'));
+  const table = wantsTable(c.header('accept'));
 
   if (t.sub !== undefined && NODE_SUBRESOURCES.has(t.sub)) {
-    return deps.nodeProxy.handle({ namespace: ns, resource: info.plural, name: name!, subresource: t.sub, rest: t.subPath, query: q, request: c.req.raw });
+    return deps.nodeProxy.handle({ namespace: ns, resource: info.plural, name: name!, subresource: t.sub, rest: t.subPath, query: q, request: c.raw() });
   }
 
   // ---- collection
@@ -364,27 +398,24 @@ async function resourceRoute(deps: RouterDeps, c: Context, url: URL, t: Target):
 /** Bodies whose node request has been (or is being) read directly. */
 const consumed = new WeakSet<object>();
 
-function incomingOf(c: Context): IncomingMessage | undefined {
-  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-}
-
 /** The request body, read straight from the node request when there is one. */
-function bodyBytes(c: Context): Promise<Buffer> {
-  const inc = incomingOf(c);
+function bodyBytes(c: ApiRequest): Promise<Buffer> {
+  const inc = c.incoming;
   if (inc) {
     if (consumed.has(inc)) return Promise.resolve(Buffer.alloc(0));
     consumed.add(inc);
+    return readBodyBytes(undefined, inc);
   }
-  return readBodyBytes(c.req.raw, inc);
+  return readBodyBytes(c.raw(), undefined);
 }
 
-async function bodyText(c: Context): Promise<string> {
+async function bodyText(c: ApiRequest): Promise<string> {
   return (await bodyBytes(c)).toString('utf8');
 }
 
-async function discardBody(c: Context): Promise<void> {
-  const inc = incomingOf(c);
-  if (inc ? consumed.has(inc) || inc.readableEnded : !c.req.raw.body || c.req.raw.bodyUsed) return;
+async function discardBody(c: ApiRequest): Promise<void> {
+  const inc = c.incoming;
+  if (inc ? consumed.has(inc) || inc.readableEnded : !c.raw().body || c.raw().bodyUsed) return;
   try {
     await bodyText(c);
   } catch {
@@ -393,8 +424,8 @@ async function discardBody(c: Context): Promise<void> {
 }
 
 /** DELETE bodies are optional DeleteOptions JSON. */
-async function optionalJsonBody(c: Context): Promise<Obj | undefined> {
-  const ct = c.req.header('content-type') ?? null;
+async function optionalJsonBody(c: ApiRequest): Promise<Obj | undefined> {
+  const ct = c.header('content-type') ?? null;
   if (mediaType(ct) === 'application/vnd.kubernetes.protobuf') throw protobufRefused();
   const text = await bodyText(c);
   if (text.trim() === '') return undefined;
@@ -403,7 +434,7 @@ async function optionalJsonBody(c: Context): Promise<Obj | undefined> {
   return v as Obj;
 }
 
-function watchResponse(deps: RouterDeps, c: Context, t: Target, selector: Selector, table: boolean, q: URLSearchParams): Promise<Response> {
+function watchResponse(deps: RouterDeps, c: ApiRequest, t: Target, selector: Selector, table: boolean, q: URLSearchParams): Promise<Response> {
   const timeout = queryInt(q, 'timeoutSeconds');
   return openWatch(deps.svc, deps.modules, deps.watches, {
     info: t.info,
@@ -414,6 +445,6 @@ function watchResponse(deps: RouterDeps, c: Context, t: Target, selector: Select
     allowBookmarks: queryBool(q, 'allowWatchBookmarks'),
     table: table ? { includeObject: includeObjectParam(q) } : undefined,
     bookmarkIntervalMs: deps.bookmarkIntervalMs,
-    signal: c.req.raw.signal,
+    signal: c.signal,
   });
 }
