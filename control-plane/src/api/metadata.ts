@@ -14,9 +14,19 @@ export function meta(obj: Obj): Obj {
 }
 
 /** RFC 3339 with second precision, as metav1.Time marshals. */
-export function rfc3339(d: Date = new Date()): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export function rfc3339(d?: Date): string {
+  if (d) return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // "Now" is asked for on every create: format it once per second.
+  const sec = Math.floor(Date.now() / 1000);
+  if (sec !== nowSec) {
+    nowSec = sec;
+    nowText = new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return nowText;
 }
+
+let nowSec = -1;
+let nowText = '';
 
 export function newUid(): string {
   return randomUUID();
@@ -39,7 +49,8 @@ export function present(info: ResourceInfo, kv: KeyValue): Obj {
   const md = value.metadata !== null && typeof value.metadata === 'object' ? { ...(value.metadata as Obj) } : {};
   md.resourceVersion = String(kv.modRevision);
   const out: Obj = { apiVersion: groupVersion(info), kind: info.kind, metadata: md };
-  for (const [k, v] of Object.entries(value)) if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata') out[k] = v;
+  // for-in, not Object.entries: this runs for every object served and every watch event.
+  for (const k in value) if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata') out[k] = value[k];
   return out;
 }
 

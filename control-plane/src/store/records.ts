@@ -36,7 +36,12 @@ export function revisionOfEventKey(k: string): number {
 export function deepFreeze<T>(o: T): T {
   if (o !== null && typeof o === 'object' && !Object.isFrozen(o)) {
     Object.freeze(o);
-    for (const v of Object.values(o as object)) deepFreeze(v);
+    // for-in, not Object.values: no array per object (every stored value passes through here).
+    const r = o as Record<string, unknown>;
+    for (const k in r) {
+      const v = r[k];
+      if (v !== null && typeof v === 'object') deepFreeze(v);
+    }
   }
   return o;
 }
