@@ -54,6 +54,22 @@ export function present(info: ResourceInfo, kv: KeyValue): Obj {
   return out;
 }
 
+/**
+ * JSON.stringify(present(info, kv)), remembered for recently written versions: a write's answer
+ * and every watch that delivers the write send the same text, serialised once.
+ */
+export function presentJson(info: ResourceInfo, kv: KeyValue): string {
+  const hit = recentJson.get(kv);
+  if (hit !== undefined && hit.info === info) return hit.text;
+  const text = JSON.stringify(present(info, kv));
+  // Bounded: only the versions just written are asked for again (their watch events follow at once).
+  if (recentJson.size >= 4096) recentJson.clear();
+  recentJson.set(kv, { info, text });
+  return text;
+}
+
+const recentJson = new Map<KeyValue, { info: ResourceInfo; text: string }>();
+
 /** What goes to the store: no resourceVersion (the store's revision is the truth). */
 export function forStorage(obj: Obj): Obj {
   const md = meta(obj);

@@ -30,6 +30,8 @@ export interface WriteResult {
   /** The object, or a Status for an immediate delete of a kind that answers with one. */
   body: Obj;
   code: number;
+  /** Set when body is exactly present(info, kv): its JSON can then be shared (presentJson). */
+  kv?: KeyValue;
 }
 
 export const NAMESPACES = findResource('', 'v1', 'namespaces')!;
@@ -117,7 +119,7 @@ export class ObjectService {
       try {
         // The store copies what it is given, so obj needs no copy of its own.
         const kv = await this.store.create(this.key(info, ns, name), forStorage(obj));
-        return { body: present(info, kv), code: 201 };
+        return { body: present(info, kv), code: 201, kv };
       } catch (e) {
         if (e instanceof StoreError && e.code === 'AlreadyExists' && genBase && attempt < MAX_RETRIES) continue;
         throw storeError(e, info, name);
@@ -261,7 +263,7 @@ export class ObjectService {
       return { body: present(info, { ...cur, value: obj }), code: 200 };
     }
     const kv = await this.store.update(key, forStorage(obj), cur.modRevision);
-    return { body: present(info, kv), code: 200 };
+    return { body: present(info, kv), code: 200, kv };
   }
 
   // ---------------------------------------------------------------- delete

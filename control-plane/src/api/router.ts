@@ -11,8 +11,9 @@ import type { Modules } from './modules.js';
 import type { ResourceInfo } from './resources.js';
 import { findResource, groupVersion } from './resources.js';
 import { ApiError, errors } from './status.js';
-import type { FieldValidation, ObjectService, WriteOptions } from './objects.js';
+import type { FieldValidation, ObjectService, WriteOptions, WriteResult } from './objects.js';
 import type { Obj } from './metadata.js';
+import { presentJson } from './metadata.js';
 import {
   decodeObjectBody, includeObjectParam, mediaType, parseJson, protobufRefused, queryBool, queryInt, readBodyBytes, wantsTable,
 } from './request.js';
@@ -229,10 +230,13 @@ function writeOptions(q: URLSearchParams): WriteOptions {
   return { dryRun: dry.length > 0, fieldValidation: (fv || 'Warn') as FieldValidation, warnings: [] };
 }
 
-function written(body: Obj, code: number, opts: WriteOptions): Reply {
+function written(info: ResourceInfo, res: WriteResult, opts: WriteOptions): Reply {
+  const { body, code } = res;
   if (opts.warnings && opts.warnings.length > 0) {
     return json(body, code, { Warning: opts.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') });
   }
+  // The watch events of this write will send the same text.
+  if (res.kv) return new Reply(code, presentJson(info, res.kv), JSON_HEADERS);
   return json(body, code);
 }
 
@@ -299,7 +303,7 @@ async function resourceRoute(deps: RouterDeps, c: ApiRequest, url: Url, t: Targe
       if (info.namespaced && ns === undefined) throw errors.methodNotAllowed(method, what);
       const opts = writeOptions(q);
       const res = await svc.create(info, ns, await objectBody(c), opts);
-      return written(res.body, res.code, opts);
+      return written(info, res, opts);
     }
     if (method === 'DELETE') {
       if (!info.verbs.includes('deletecollection')) throw errors.methodNotAllowed(method, what);
@@ -329,18 +333,18 @@ async function resourceRoute(deps: RouterDeps, c: ApiRequest, url: Url, t: Targe
         if (method === 'GET') return json(await svc.get(info, ns, name));
         if (method === 'PUT') {
           const res = await svc.update(info, ns, name, await objectBody(c), opts, 'status');
-          return written(res.body, res.code, opts);
+          return written(info, res, opts);
         }
         if (method === 'PATCH') {
           const p = await patchBody(deps, c);
           const res = await svc.patch(info, ns, name, p.ct, p.body, opts, 'status');
-          return written(res.body, res.code, opts);
+          return written(info, res, opts);
         }
         break;
       case 'finalize':
         if (method === 'PUT') {
           const res = await svc.update(info, ns, name, await objectBody(c), opts, 'finalize');
-          return written(res.body, res.code, opts);
+          return written(info, res, opts);
         }
         break;
       case 'scale':
@@ -376,14 +380,14 @@ async function resourceRoute(deps: RouterDeps, c: ApiRequest, url: Url, t: Targe
     if (!info.verbs.includes('update')) throw errors.methodNotAllowed(method, what);
     const opts = writeOptions(q);
     const res = await svc.update(info, ns, name, await objectBody(c), opts);
-    return written(res.body, res.code, opts);
+    return written(info, res, opts);
   }
   if (method === 'PATCH') {
     if (!info.verbs.includes('patch')) throw errors.methodNotAllowed(method, what);
     const opts = writeOptions(q);
     const p = await patchBody(deps, c);
     const res = await svc.patch(info, ns, name, p.ct, p.body, opts);
-    return written(res.body, res.code, opts);
+    return written(info, res, opts);
   }
   if (method === 'DELETE') {
     if (!info.verbs.includes('delete')) throw errors.methodNotAllowed(method, what);

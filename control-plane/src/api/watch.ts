@@ -13,7 +13,7 @@ import type { Modules } from './modules.js';
 import type { ResourceInfo } from './resources.js';
 import { groupVersion, storagePrefix } from './resources.js';
 import type { Obj } from './metadata.js';
-import { present } from './metadata.js';
+import { present, presentJson } from './metadata.js';
 import type { Selector } from './selectors.js';
 import type { IncludeObject } from './request.js';
 import { errors } from './status.js';
@@ -85,11 +85,16 @@ export async function openWatch(svc: ObjectService, modules: Modules, registry: 
     return t;
   };
 
-  const send = (type: string, object: Obj) => {
+  const send = (type: string, object: Obj) => sendLine(JSON.stringify({ type, object }) + '\n');
+
+  /** `objectJson` is JSON.stringify(object): the line is the same as send(type, object) writes. */
+  const sendJson = (type: string, objectJson: string) => sendLine(`{"type":"${type}","object":${objectJson}}\n`);
+
+  const sendLine = (line: string) => {
     if (finished || !controllerRef) return;
     if ((controllerRef.desiredSize ?? 0) < -MAX_QUEUED) return finish();
     try {
-      controllerRef.enqueue(encoder.encode(JSON.stringify({ type, object }) + '\n'));
+      controllerRef.enqueue(encoder.encode(line));
     } catch {
       finish(); // the consumer has gone
     }
@@ -113,6 +118,7 @@ export async function openWatch(svc: ObjectService, modules: Modules, registry: 
   const deliver = (ev: WatchEvent) => {
     if (finished) return;
     lastRev = Math.max(lastRev, ev.kv.modRevision);
+    if (selector.empty && !p.table) return sendJson(ev.type, presentJson(info, ev.kv));
     const obj = present(info, ev.kv);
     let type: string = ev.type;
     if (!selector.empty) {
@@ -124,6 +130,7 @@ export async function openWatch(svc: ObjectService, modules: Modules, registry: 
         else if (!now) return;
       } else if (!now) return;
     }
+    if (!p.table) return sendJson(type, presentJson(info, ev.kv));
     send(type, wrap(obj));
   };
 
