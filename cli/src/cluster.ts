@@ -86,7 +86,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 
   try {
     const t0 = performance.now();
-    cp = await startControlPlane({ dataDir: join(dataDir, 'control-plane'), host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, serviceCidr: ranges.serviceCidr });
+    cp = await startControlPlane({ dataDir: join(dataDir, 'control-plane'), host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, serviceCidr: ranges.serviceCidr, namespaceCleanup: 'controller' });
     log(`API server listening on ${cp.url} (${Math.round(performance.now() - t0)} ms)`);
     const kubeconfig = join(dataDir, 'kubeconfig');
     await writeKubeconfig(kubeconfig, cp.url);

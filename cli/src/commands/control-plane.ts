@@ -30,7 +30,7 @@ export async function controlPlane(argv: string[]): Promise<number> {
     return 0;
   }
   const dataDir = resolve(values['data-dir'] ?? '.data');
-  const cp = await startControlPlane({ dataDir: join(dataDir, 'control-plane'), host: values.host ?? '127.0.0.1', port: intOption(values.port, 'port', 0, 65535) ?? 6443 });
+  const cp = await startControlPlane({ dataDir: join(dataDir, 'control-plane'), host: values.host ?? '127.0.0.1', port: intOption(values.port, 'port', 0, 65535) ?? 6443, namespaceCleanup: 'controller' });
   const controllers = await startControllers(cp.url, { clusterCidr: values['pod-cidr'] });
   const scheduler = new Scheduler(new KubeClient(cp.url, { userAgent: 'default-scheduler/wasmkube' }));
   await scheduler.start();
