@@ -9,6 +9,7 @@ import {
   type Informer, type InformerFactory, type KubeClient, type KubeObject, type LabelSelector, type Reconciler,
 } from '@wasmkube/client';
 import { Expectations } from '../shared/expectations.js';
+import { controllerKey, trackOwnedPods } from '../shared/owned-pods.js';
 import { podFromTemplate, type PodTemplate } from '../shared/pod-template.js';
 import { controllerRef, isActive, isAvailable, isReady, type PodLike } from '../shared/pods.js';
 import { nodeShouldRunDaemonPod, DAEMON_TOLERATIONS, type NodeLike } from './placement.js';
@@ -45,15 +46,9 @@ export class DaemonSetController implements Reconciler {
     const all = () => this.sets.list().map(objectKey);
     this.controller = new Controller(this, { workers: 2 })
       .watches(this.sets)
-      .watches(this.pods, (p) => {
-        const ref = controllerRef(p);
-        return ref?.kind === 'DaemonSet' ? [`${p.metadata.namespace}/${ref.name}`] : [];
-      })
+      .watches(this.pods, (p) => { const k = controllerKey(p, 'DaemonSet'); return k ? [k] : []; })
       .watches(this.nodes, all);
-    this.pods.on({
-      add: (p) => this.observe(p, 'add'),
-      delete: (p) => this.observe(p, 'delete'),
-    });
+    trackOwnedPods(this.pods, 'DaemonSet', this.expectations);
   }
 
   start(): Promise<void> {
@@ -62,14 +57,6 @@ export class DaemonSetController implements Reconciler {
 
   stop(): Promise<void> {
     return this.controller.stop();
-  }
-
-  private observe(p: PodLike, what: 'add' | 'delete'): void {
-    const ref = controllerRef(p);
-    if (ref?.kind !== 'DaemonSet') return;
-    const key = `${p.metadata.namespace}/${ref.name}`;
-    if (what === 'add') this.expectations.observedAdd(key);
-    else this.expectations.observedDelete(key, objectKey(p));
   }
 
   async reconcile(key: string): Promise<void> {

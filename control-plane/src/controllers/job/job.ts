@@ -9,6 +9,7 @@ import {
   type Informer, type InformerFactory, type KubeClient, type KubeObject, type LabelSelector, type Reconciler,
 } from '@wasmkube/client';
 import { Expectations } from '../shared/expectations.js';
+import { controllerKey, trackOwnedPods } from '../shared/owned-pods.js';
 import { podFromTemplate, type PodTemplate } from '../shared/pod-template.js';
 import { controllerRef, isReady, type PodLike } from '../shared/pods.js';
 import { finishedCondition, jobConditions, setSuspended, type JobCondition } from './conditions.js';
@@ -56,14 +57,8 @@ export class JobController implements Reconciler {
     this.events = new EventRecorder(client, 'job-controller');
     this.controller = new Controller(this, { workers: 2 })
       .watches(this.jobs)
-      .watches(this.pods, (p) => {
-        const ref = controllerRef(p);
-        return ref?.kind === 'Job' ? [`${p.metadata.namespace}/${ref.name}`] : [];
-      });
-    this.pods.on({
-      add: (p) => this.observe(p, 'add'),
-      delete: (p) => this.observe(p, 'delete'),
-    });
+      .watches(this.pods, (p) => { const k = controllerKey(p, 'Job'); return k ? [k] : []; });
+    trackOwnedPods(this.pods, 'Job', this.expectations);
   }
 
   start(): Promise<void> {
@@ -72,14 +67,6 @@ export class JobController implements Reconciler {
 
   stop(): Promise<void> {
     return this.controller.stop();
-  }
-
-  private observe(p: PodLike, what: 'add' | 'delete'): void {
-    const ref = controllerRef(p);
-    if (ref?.kind !== 'Job') return;
-    const key = `${p.metadata.namespace}/${ref.name}`;
-    if (what === 'add') this.expectations.observedAdd(key);
-    else this.expectations.observedDelete(key, objectKey(p));
   }
 
   async reconcile(key: string): Promise<void> {

@@ -7,6 +7,7 @@ import {
   type InformerFactory, type Informer, type KubeClient, type KubeObject, type LabelSelector, type Reconciler, type ResourceRef,
 } from '@wasmkube/client';
 import { Expectations } from '../shared/expectations.js';
+import { trackOwnedPods } from '../shared/owned-pods.js';
 import { podFromTemplate, type PodTemplate } from '../shared/pod-template.js';
 import { controllerRef, deletionOrder, isActive, isAvailable, isReady, type PodLike } from '../shared/pods.js';
 
@@ -66,10 +67,7 @@ export class ReplicaSetController implements Reconciler {
     this.controller = new Controller(this, { workers: 2 })
       .watches(this.owners)
       .watches(this.pods, (pod) => this.ownersOf(pod));
-    this.pods.on({
-      add: (p) => this.observe(p, 'add'),
-      delete: (p) => this.observe(p, 'delete'),
-    });
+    trackOwnedPods(this.pods, kind.kind, this.expectations);
   }
 
   start(): Promise<void> {
@@ -78,14 +76,6 @@ export class ReplicaSetController implements Reconciler {
 
   stop(): Promise<void> {
     return this.controller.stop();
-  }
-
-  private observe(pod: PodLike, what: 'add' | 'delete'): void {
-    const ref = controllerRef(pod);
-    if (!ref || ref.kind !== this.kind.kind) return;
-    const owner = `${pod.metadata.namespace}/${ref.name}`;
-    if (what === 'add') this.expectations.observedAdd(owner);
-    else this.expectations.observedDelete(owner, objectKey(pod));
   }
 
   /** The owners a pod change concerns: its controller, or for an orphan every owner whose selector matches. */
