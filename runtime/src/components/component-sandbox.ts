@@ -12,6 +12,7 @@ import { LogWriter } from '../sandbox/log-writer.js';
 import { StreamSink } from '../sandbox/stdio-sink.js';
 import { ComponentCompiler, type ComponentCompilerOptions, type ComponentImage } from './compile.js';
 import { HttpFrontend } from './http-frontend.js';
+import { HttpClientHost } from './http-client-host.js';
 import type { RunComponentMessage } from './protocol.js';
 
 export interface ComponentStartOptions extends Omit<StartOptions, 'image'> {
@@ -69,7 +70,9 @@ export class ComponentSandbox {
     }
     const sab = new SharedArrayBuffer(CHANNEL_BYTES);
     const wake = new SharedArrayBuffer(4);
-    const server = new ChannelServer(sab, io.handle);
+    // Ops from 100 up are the component host's (outgoing HTTP); the rest the preview1 host's (files, sockets).
+    const client = new HttpClientHost(this.sandbox.network, podIp, new Int32Array(wake));
+    const server = new ChannelServer(sab, (req) => (req.op >= 100 ? client.handle(req) : io.handle(req)));
     const log = o.stdio && (o.stdio.stdout || o.stdio.stderr)
       ? new StreamSink(o.stdio)
       : new LogWriter(o.logPath ?? path.resolve('logs', `${o.id}.log`));
@@ -82,7 +85,10 @@ export class ComponentSandbox {
       for (const l of listeners) front.attach(l);
       void c.exited.then(() => front.close());
     }
-    void c.exited.then(() => this.containers.delete(c));
+    void c.exited.then(() => {
+      client.close();
+      this.containers.delete(c);
+    });
     server.start();
     const env = Array.isArray(o.env)
       ? o.env.map((kv): [string, string] => { const i = kv.indexOf('='); return i < 0 ? [kv, ''] : [kv.slice(0, i), kv.slice(i + 1)]; })

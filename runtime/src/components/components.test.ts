@@ -3,6 +3,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +92,16 @@ test('the JS HTTP component answers real requests on its port, logs, and is thro
   const post = await fetch(`${base}/echo`, { method: 'POST', body: 'ping' });
   assert.equal(await post.text(), 'echo 4 bytes: ping\n');
   assert.equal((await fetch(`${base}/healthz`)).status, 200);
+  // Outgoing: the component's fetch() goes out through wasi:http/outgoing-handler and the pod network.
+  const upstream = http.createServer((req, res) => res.end(`upstream saw ${req.method} ${req.url} from ${req.socket.remoteAddress}\n`));
+  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+  const up = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/data?x=1`;
+  const fetched = await fetch(`${base}/fetch?url=${encodeURIComponent(up)}`);
+  assert.equal(await fetched.text(), 'fetched 200: upstream saw GET /data?x=1 from 127.0.0.1\n');
+  // A refused connection reaches the guest as an error (its fetch rejects: the request fails with 500).
+  upstream.close();
+  const refused = await fetch(`${base}/fetch?url=${encodeURIComponent(up)}`);
+  assert.equal(refused.status, 500);
   // CPU: at 100m the guest runs 10 ms per 100 ms period, so this request spans throttled periods.
   const work = await fetch(`${base}/work?n=3000000`);
   assert.match(await work.text(), /^work 3000000: \d+\n$/);

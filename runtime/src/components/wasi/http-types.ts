@@ -1,7 +1,7 @@
 // wasi:http/types resources for one component instance, on the worker thread. Incoming requests
 // arrive whole from the agent (http-frontend.ts buffers the body); a response is posted back as
 // head, body chunks and end, so the agent streams it to the client as the guest writes it.
-import { BufferSource, InputStream, OutputStream, Pollable, readyPollable, type OutputSink } from './io.js';
+import { BufferSource, InputStream, OutputStream, Pollable, readyPollable, type InputSource, type OutputSink } from './io.js';
 
 export type Method = { tag: string; val?: string };
 export type Scheme = { tag: 'HTTP' | 'HTTPS' } | { tag: 'other'; val: string };
@@ -103,11 +103,11 @@ export interface RequestMessage {
 
 export class IncomingBody {
   private taken = false;
-  constructor(private readonly data: Uint8Array) {}
+  constructor(private readonly src: InputSource) {}
   stream(): InputStream {
     if (this.taken) throw undefined;
     this.taken = true;
-    return new InputStream(new BufferSource(this.data));
+    return new InputStream(this.src);
   }
   static finish(_body: IncomingBody): FutureTrailers {
     return new FutureTrailers();
@@ -150,7 +150,7 @@ export class IncomingRequest {
   consume(): IncomingBody {
     if (this.consumed) throw undefined;
     this.consumed = true;
-    return new IncomingBody(this.m.body);
+    return new IncomingBody(new BufferSource(this.m.body));
   }
 }
 
