@@ -7,6 +7,9 @@ import type { SupportedImports } from '../sandbox/engine/validate.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import type { Container } from '../sandbox/container.js';
 import type { ExitStatus } from '../sandbox/exit-status.js';
+import { isComponent } from '../components/detect.js';
+import { ComponentSandbox } from '../components/component-sandbox.js';
+import { launchComponent } from '../components/launch.js';
 import { CreateContainerError, type ContainerLaunch, type ContainerRuntime, type ExitInfo, type RunningContainer } from './runtime.js';
 
 export interface SandboxRuntimeOptions {
@@ -14,6 +17,8 @@ export interface SandboxRuntimeOptions {
   engine?: Engine;
   /** Imports the sandbox's hosts provide; anything else is refused at create time with a clear message. */
   supportedImports?: SupportedImports;
+  /** Where transpiled WASI 0.2 components are cached by digest (e.g. <node data dir>/components). */
+  componentCacheDir?: string;
 }
 
 const PREVIEW1 = new Set(['wasi_snapshot_preview1', 'wasi_unstable']);
@@ -21,6 +26,7 @@ const PREVIEW1 = new Set(['wasi_snapshot_preview1', 'wasi_unstable']);
 export class SandboxRuntime implements ContainerRuntime {
   private readonly engine: Engine;
   private readonly supported: SupportedImports;
+  private components?: ComponentSandbox;
 
   constructor(private readonly opts: SandboxRuntimeOptions) {
     this.engine = opts.engine ?? new Engine();
@@ -28,6 +34,11 @@ export class SandboxRuntime implements ContainerRuntime {
   }
 
   async start(l: ContainerLaunch): Promise<RunningContainer> {
+    // WASI 0.2 components take their own path (runtime/src/components/).
+    if (isComponent(l.image.bytes)) {
+      this.components ??= new ComponentSandbox(this.opts.sandbox, { cacheDir: this.opts.componentCacheDir });
+      return launchComponent(this.components, l);
+    }
     let image;
     try {
       image = await this.engine.compile(l.image.bytes, { memoryLimitBytes: l.limits.memoryBytes, metered: true, supportedImports: this.supported });
@@ -66,6 +77,7 @@ export class SandboxRuntime implements ContainerRuntime {
   }
 
   async close(): Promise<void> {
+    await this.components?.close();
     await this.opts.sandbox.close();
   }
 }
