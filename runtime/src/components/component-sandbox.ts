@@ -104,7 +104,7 @@ export class ComponentSandbox {
       args: o.args ?? [o.id],
       env,
       stdin: typeof o.stdin === 'string' ? new TextEncoder().encode(o.stdin) : o.stdin,
-      preopens: mounts.map((m) => m.guestPath),
+      preopens: mounts.map((m) => ({ guestPath: m.guestPath, readOnly: !!m.readOnly })),
       memoryBytes: limits.memoryBytes,
       fuel: image.metered ? { fuelPerCoreSecond: this.sandbox.fuelPerCoreSecond, cpuMillis: limits.cpuMillis, budget: limits.fuelBudget } : undefined,
       instancePool: o.instancePool,

@@ -58,6 +58,26 @@ test('a wasi:cli component prints to the container log and exits with its status
   assert.equal(b.reason, 'Error');
 });
 
+test('wasi:filesystem: the pod\'s mounts are the preopens, confined like the preview1 host', async () => {
+  const data = fs.mkdtempSync(path.join(tmp, 'data-'));
+  const ro = fs.mkdtempSync(path.join(tmp, 'ro-'));
+  fs.writeFileSync(path.join(data, 'in.txt'), 'hello file\n');
+  const image = await cs.compile(fs.readFileSync(here('testdata/files.wasm')));
+  const c = await cs.start({
+    id: 'files', image, logPath: path.join(tmp, 'files.log'),
+    mounts: [{ guestPath: '/data', hostPath: data }, { guestPath: '/ro', hostPath: ro, readOnly: true }],
+  });
+  const s = await c.exited;
+  const lines = logLines(path.join(tmp, 'files.log'));
+  assert.equal(s.exitCode, 0, lines.join('\n'));
+  assert.ok(lines.includes('stdout F entry in.txt'), lines.join('\n'));
+  assert.ok(lines.includes('stdout F read hello file'));
+  assert.equal(fs.readFileSync(path.join(data, 'out.txt'), 'utf8'), 'written by a component\n');
+  assert.ok(lines.some((l) => /^stdout F read-only mount: (Read-only file system|Permission denied|Operation not permitted)/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^stdout F escape: (No such file or directory|Permission denied|Operation not permitted)/.test(l)), lines.join('\n'));
+  assert.deepEqual(fs.readdirSync(ro), []);
+});
+
 test('a component with an unsupported import is refused with a clear message', async () => {
   const bytes = await unsupportedComponent();
   await assert.rejects(cs.compile(bytes), (e: unknown) => {

@@ -16,8 +16,8 @@ export interface RunComponentMessage {
   args: string[];
   env: [string, string][];
   stdin?: Uint8Array;
-  /** Guest paths of the pod's mounts, in preopen order (the host's fds 3, 4, …). */
-  preopens: string[];
+  /** The pod's mounts, in preopen order (the host's fds 3, 4, …). */
+  preopens: { guestPath: string; readOnly: boolean }[];
   fuel?: { fuelPerCoreSecond: number; cpuMillis?: number; budget?: number };
   memoryBytes?: number;
   /** http: reset an instance after each request by restoring its memories (snapshot.ts) rather than making a new one. */

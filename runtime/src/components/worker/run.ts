@@ -52,7 +52,7 @@ export async function runComponent(msg: RunComponentMessage): Promise<void> {
   const imports: Record<string, unknown> = {
     ...ioImports(),
     ...clockImports(),
-    ...cliImports({ args: msg.args, env: msg.env, stdin: msg.stdin, stdout: output(1), stderr: output(2), cwd: msg.preopens[0] }),
+    ...cliImports({ args: msg.args, env: msg.env, stdin: msg.stdin, stdout: output(1), stderr: output(2), cwd: msg.preopens[0]?.guestPath }),
     ...filesystemImports(ch, msg.preopens),
     ...socketImports(ch),
     ...httpImports(ch),
