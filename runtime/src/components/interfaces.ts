@@ -10,6 +10,8 @@ export const SUPPORTED_INTERFACES = new Set([
   'wasi:clocks/monotonic-clock', 'wasi:clocks/wall-clock',
   'wasi:random/random', 'wasi:random/insecure', 'wasi:random/insecure-seed',
   'wasi:filesystem/types', 'wasi:filesystem/preopens',
+  'wasi:sockets/network', 'wasi:sockets/instance-network', 'wasi:sockets/tcp', 'wasi:sockets/tcp-create-socket',
+  'wasi:sockets/ip-name-lookup',
   'wasi:http/types', 'wasi:http/outgoing-handler',
 ]);
 

@@ -27,10 +27,12 @@ export class Pollable {
   /**
    * @param check true once ready
    * @param deadline performance.now() (ms) at which it becomes ready by itself, if any
+   * @param fd a host fd (socket) whose readiness (EVENTTYPE) makes it ready: waited on in the agent
    */
   constructor(
     private readonly check: () => boolean,
     readonly deadline?: number,
+    readonly fd?: FdWait,
   ) {}
 
   ready(): boolean {
@@ -44,7 +46,20 @@ export class Pollable {
 
 export const readyPollable = (): Pollable => new Pollable(() => true);
 
+/** A host fd and the readiness (preview1 EVENTTYPE: 1 read, 2 write) a pollable waits for. */
+export interface FdWait {
+  fd: number;
+  type: number;
+}
+
 let wake: Wake | undefined;
+let fdWaiter: ((subs: FdWait[], ms: number) => void) | undefined;
+/** Installs the blocking wait on host fds (sockets.ts: the agent's poll over the channel). */
+export function setFdWaiter(w: (subs: FdWait[], ms: number) => void): void {
+  fdWaiter = w;
+}
+/** While waiting on fds, how often other events (wake slot) are checked. */
+const FD_SLICE_MS = 20;
 /** Installs the slot main-thread events are signalled on (once per worker). */
 export function setWake(w: Wake): void {
   wake = w;
@@ -59,12 +74,22 @@ export function poll(list: Pollable[]): Uint32Array {
     const seen = wake ? Atomics.load(wake.slot, wake.index) : 0;
     const ready: number[] = [];
     let deadline = Infinity;
+    const fds: FdWait[] = [];
+    let others = false;
     for (let i = 0; i < list.length; i++) {
-      if (list[i].ready()) ready.push(i);
-      else if (list[i].deadline !== undefined) deadline = Math.min(deadline, list[i].deadline!);
+      const p = list[i];
+      if (p.ready()) ready.push(i);
+      else if (p.fd) fds.push(p.fd);
+      else if (p.deadline !== undefined) deadline = Math.min(deadline, p.deadline);
+      else others = true;
     }
     if (ready.length > 0) return new Uint32Array(ready);
     const ms = Math.max(0, Math.min(MAX_SLEEP_MS, deadline - performance.now()));
+    if (fds.length > 0 && fdWaiter) {
+      // Sockets are waited on in the agent; slices keep timers and other events (wake) noticed.
+      fdWaiter(fds, others ? Math.min(ms, FD_SLICE_MS) : ms);
+      continue;
+    }
     const slot = wake?.slot ?? new Int32Array(new SharedArrayBuffer(4));
     Atomics.wait(slot, wake?.index ?? 0, seen, ms);
   }
@@ -78,6 +103,8 @@ export interface InputSource {
   /** Whether read() would return data or the end without waiting. */
   ready(): boolean;
   deadline?(): number | undefined;
+  /** A pollable of its own (e.g. waiting on a host fd); default: from ready() and deadline(). */
+  pollable?(): Pollable;
 }
 
 export class InputStream {
@@ -104,7 +131,7 @@ export class InputStream {
   }
 
   subscribe(): Pollable {
-    return new Pollable(() => this.src.ready(), this.src.deadline?.());
+    return this.src.pollable?.() ?? new Pollable(() => this.src.ready(), this.src.deadline?.());
   }
 }
 
