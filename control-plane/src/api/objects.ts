@@ -3,7 +3,7 @@
 // validation, status-subresource separation and finalizer-aware deletion.
 
 import type { KeyValue, Store } from '../store/store.js';
-import { StoreError } from '../store/store.js';
+import { handOver, StoreError } from '../store/store.js';
 import type { Modules } from './modules.js';
 import type { ResourceInfo } from './resources.js';
 import { findResource, groupVersion, storageKey, storagePrefix } from './resources.js';
@@ -24,6 +24,11 @@ export interface WriteOptions {
   fieldValidation?: FieldValidation;
   /** Warnings for the response's Warning headers (fieldValidation=Warn). */
   warnings?: string[];
+  /**
+   * The body was decoded for this request alone and nobody keeps a reference to it: create may
+   * hand it to the store (handOver) rather than have it copied.
+   */
+  ownBody?: boolean;
 }
 
 export interface WriteResult {
@@ -117,8 +122,10 @@ export class ObjectService {
       if (causes.length > 0) throw errors.invalid(info.kind, name, causes, info.group || undefined);
       if (opts.dryRun) return { body: obj, code: 201 };
       try {
-        // The store copies what it is given, so obj needs no copy of its own.
-        const kv = await this.store.create(this.key(info, ns, name), forStorage(obj));
+        // The store copies what it is given (so obj needs no copy of its own), or keeps obj itself
+        // when the body is ours alone: nothing here touches obj after a write was queued.
+        const value = forStorage(obj);
+        const kv = await this.store.create(this.key(info, ns, name), opts.ownBody ? handOver(value) : value);
         return { body: present(info, kv), code: 201, kv };
       } catch (e) {
         if (e instanceof StoreError && e.code === 'AlreadyExists' && genBase && attempt < MAX_RETRIES) continue;

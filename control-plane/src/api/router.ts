@@ -302,7 +302,8 @@ async function resourceRoute(deps: RouterDeps, c: ApiRequest, url: Url, t: Targe
       if (!info.verbs.includes('create')) throw errors.methodNotAllowed(method, what);
       if (info.namespaced && ns === undefined) throw errors.methodNotAllowed(method, what);
       const opts = writeOptions(q);
-      const res = await svc.create(info, ns, await objectBody(c), opts);
+      // The decoded body is this request's alone: the store may keep it instead of a copy.
+      const res = await svc.create(info, ns, await objectBody(c), { ...opts, ownBody: true });
       return written(info, res, opts);
     }
     if (method === 'DELETE') {

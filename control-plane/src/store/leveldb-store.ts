@@ -13,6 +13,7 @@
 import { Level } from 'level';
 import {
   StoreError,
+  takeHandedOver,
   type JsonObject,
   type KeyValue,
   type ListResult,
@@ -38,6 +39,7 @@ import {
   encodeData,
   encodeEvent,
   eventKey,
+  freezeIfPlainJson,
   frozenValue,
   kv,
   revisionOfEventKey,
@@ -165,7 +167,7 @@ class LevelStore implements Store {
     if (this.latest(key)) throw new StoreError('AlreadyExists', `key already exists: ${key}`, key);
     const json = toJson(value);
     const rev = ++this.nextRev;
-    return this.enqueue('ADDED', kv(key, frozenValue(json), rev, rev), json, undefined);
+    return this.enqueue('ADDED', kv(key, storedValue(value, json), rev, rev), json, undefined);
   }
 
   async update(key: string, value: JsonObject, expectedModRevision?: number): Promise<KeyValue> {
@@ -173,7 +175,7 @@ class LevelStore implements Store {
     const cur = this.current(key, expectedModRevision);
     const json = toJson(value);
     const rev = ++this.nextRev;
-    return this.enqueue('MODIFIED', kv(key, frozenValue(json), cur.createRevision, rev), json, cur);
+    return this.enqueue('MODIFIED', kv(key, storedValue(value, json), cur.createRevision, rev), json, cur);
   }
 
   async delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
@@ -365,4 +367,9 @@ function toJson(value: JsonObject): string {
     throw new TypeError('store values must be JSON objects');
   }
   return JSON.stringify(value);
+}
+
+/** The object the store keeps and serves: the caller's own when handed over (and plain JSON), else a frozen copy. */
+function storedValue(value: JsonObject, json: string): JsonObject {
+  return takeHandedOver(value) && freezeIfPlainJson(value) ? value : frozenValue(json);
 }

@@ -46,6 +46,39 @@ export function deepFreeze<T>(o: T): T {
   return o;
 }
 
+/**
+ * Freezes `v` in place when it is exactly what JSON.parse(JSON.stringify(v)) would give (plain
+ * objects and arrays, finite numbers, strings, booleans, null; no undefined, no holes, no toJSON):
+ * then the store can keep it as the value it serves. False (possibly part-frozen) otherwise; the
+ * caller then falls back to parsing the JSON. Frozen subtrees are store values already.
+ */
+export function freezeIfPlainJson(v: unknown): boolean {
+  if (v === null) return true;
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'object':
+      break;
+    default:
+      return false; // undefined, function, symbol, bigint
+  }
+  if (Object.isFrozen(v)) return true;
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !freezeIfPlainJson(v[i])) return false;
+  } else {
+    const proto = Object.getPrototypeOf(v);
+    if ((proto !== Object.prototype && proto !== null) || 'toJSON' in (v as object)) return false;
+    const o = v as Record<string, unknown>;
+    for (const k in o) if (!freezeIfPlainJson(o[k])) return false;
+  }
+  Object.freeze(v);
+  return true;
+}
+
 /** Parses a JSON text we wrote ourselves into a frozen object. */
 export function frozenValue(json: string): JsonObject {
   return deepFreeze(JSON.parse(json) as JsonObject);

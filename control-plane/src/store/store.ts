@@ -9,8 +9,9 @@
 //
 // Values the store hands out (get, list, watch events, write results) are deeply frozen and shared
 // between all readers: copy them (structuredClone) before changing them. Values passed in are
-// copied, so a caller may keep changing its own object. Reads, lists and watches see only durable
-// (acknowledged) writes.
+// copied, so a caller may keep changing its own object, unless the caller hands the value over
+// (handOver): then the store may freeze and keep that very object. Reads, lists and watches see
+// only durable (acknowledged) writes.
 
 export type JsonObject = Record<string, unknown>;
 
@@ -101,4 +102,22 @@ export interface Store {
   watch(prefix: string, options: WatchOptions): Watch;
 
   close(): Promise<void>;
+}
+
+const handedOver = new WeakSet<object>();
+
+/**
+ * Marks `value` as given away: the caller will never read or change it (or anything inside it)
+ * again, so the next create/update of it may keep this very object, deeply frozen, instead of a
+ * copy. (A create of a freshly decoded request body saves a JSON parse and a whole object tree.)
+ * Backends that cannot keep it simply copy as usual.
+ */
+export function handOver<T extends JsonObject>(value: T): T {
+  handedOver.add(value);
+  return value;
+}
+
+/** For backends: true (once) when `value` was handed over. */
+export function takeHandedOver(value: object): boolean {
+  return handedOver.delete(value);
 }
