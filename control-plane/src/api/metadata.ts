@@ -58,10 +58,11 @@ export function present(info: ResourceInfo, kv: KeyValue): Obj {
  * JSON.stringify(present(info, kv)), remembered for recently written versions: a write's answer
  * and every watch that delivers the write send the same text, serialised once.
  */
-export function presentJson(info: ResourceInfo, kv: KeyValue): string {
+export function presentJson(info: ResourceInfo, kv: KeyValue, presented?: Obj): string {
   const hit = recentJson.get(kv);
   if (hit !== undefined && hit.info === info) return hit.text;
-  const text = JSON.stringify(present(info, kv));
+  // `presented`: present(info, kv) when the caller has it already.
+  const text = JSON.stringify(presented ?? present(info, kv));
   // Bounded: only the versions just written are asked for again (their watch events follow at once).
   if (recentJson.size >= 4096) recentJson.clear();
   recentJson.set(kv, { info, text });

@@ -54,11 +54,23 @@ async function writeResponse(res: Response, outgoing: ServerResponse): Promise<v
   const reader = res.body.getReader();
   const gone = () => void reader.cancel().catch(() => undefined);
   outgoing.once('close', gone);
+  // Chunks that are ready together (a watch's events of one committed batch) leave in one
+  // syscall: the socket is corked at the first and uncorked once this tick's reads are done.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    outgoing.uncork();
+  };
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       if (outgoing.destroyed) break;
+      if (!corked) {
+        corked = true;
+        outgoing.cork();
+        process.nextTick(uncork);
+      }
       if (!outgoing.write(value)) {
         await new Promise<void>((resolve) => {
           const go = () => {

@@ -236,7 +236,7 @@ function written(info: ResourceInfo, res: WriteResult, opts: WriteOptions): Repl
     return json(body, code, { Warning: opts.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') });
   }
   // The watch events of this write will send the same text.
-  if (res.kv) return new Reply(code, presentJson(info, res.kv), JSON_HEADERS);
+  if (res.kv) return new Reply(code, presentJson(info, res.kv, body), JSON_HEADERS);
   return json(body, code);
 }
 
