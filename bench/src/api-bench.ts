@@ -63,10 +63,13 @@ async function startChild(dataDir: string): Promise<{ url: string; child: ChildP
   child.on('exit', () => process.off('exit', reap));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
+    let started = false;
     const timer = setTimeout(() => reject(new Error('control plane did not start within 30 s')), 30_000);
     child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+      if (started) return; // later output is drained and dropped
       out += s;
       if (out.includes('\n')) {
+        started = true;
         clearTimeout(timer);
         resolve(JSON.parse(out.slice(0, out.indexOf('\n'))).url);
       }
@@ -80,12 +83,15 @@ async function startChild(dataDir: string): Promise<{ url: string; child: ChildP
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  // The stdout pipe would keep this process alive (the benchmark hung here after a crash).
+  child.stdout?.destroy();
 }
 
 async function listRevision(url: string): Promise<string> {

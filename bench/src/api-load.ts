@@ -60,19 +60,25 @@ export async function openWatch(baseUrl: string, path: string, resourceVersion: 
   const client = new Client(baseUrl);
   const res = await client.request({ method: 'GET', path: `${path}?watch=true&resourceVersion=${resourceVersion}` });
   if (res.statusCode !== 200) throw new Error(`watch: ${res.statusCode} ${await res.body.text()}`);
+  // Closing destroys the body and the client; undici then reports RequestAbortedError
+  // (UND_ERR_ABORTED) on the body and may do so after the loop below has stopped listening: an
+  // 'error' event nobody handles would crash the benchmark. Expected on close, so swallowed.
+  res.body.on('error', () => undefined);
+  let closed = false;
   const reader: WatchReader = {
     receivedAt: new Map(),
     events: 0,
     async close() {
+      closed = true;
       res.body.destroy();
-      await client.destroy();
-      await pump.catch(() => undefined);
+      await client.destroy().catch(() => undefined);
+      await pump;
     },
   };
-  // Closing destroys the body, which ends the loop below with an AbortError: expected, swallowed.
   const pump = (async () => {
     let buffer = '';
     for await (const chunk of res.body) {
+      if (closed) break;
       const now = performance.now();
       buffer += (chunk as Buffer).toString('utf8');
       let nl: number;
@@ -86,7 +92,9 @@ export async function openWatch(baseUrl: string, path: string, resourceVersion: 
         if (event.type === 'ADDED' && name && !reader.receivedAt.has(name)) reader.receivedAt.set(name, now);
       }
     }
-  })().catch(() => undefined);
+  })().catch((e: unknown) => {
+    if (!closed) console.error('api-bench: the watch failed:', e);
+  });
   return reader;
 }
 
