@@ -110,7 +110,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         apiUrl,
         nodeName: name,
         dataDir: nodeDir,
-        runtime: new SandboxRuntime({ sandbox }),
+        runtime: new SandboxRuntime({ sandbox, componentCacheDir: join(nodeDir, 'components') }),
         crashBackoff: opts.crashBackoff,
       });
       for (const [img, bytes] of images) await agent.images.load(img, bytes);

@@ -50,7 +50,7 @@ export async function node(argv: string[]): Promise<number> {
     address: values.address,
     port: intOption(values.port, 'port', 0, 65535) ?? 0,
     capacity: { cpu: values.cpu, memory: values.memory, pods: values.pods },
-    runtime: new SandboxRuntime({ sandbox }),
+    runtime: new SandboxRuntime({ sandbox, componentCacheDir: join(dataDir, 'components') }),
   });
   console.log(`node ${agent.nodeName} registered with ${values.server}: pods in ${agent.podCIDR}, agent at ${agent.agentUrl}, data in ${dataDir}`);
   const stop = async () => {
