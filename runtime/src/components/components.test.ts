@@ -58,6 +58,20 @@ test('a wasi:cli component prints to the container log and exits with its status
   assert.equal(b.reason, 'Error');
 });
 
+test('limits.memory caps every core module of a component', async () => {
+  await assert.rejects(cs.compile(HELLO, { memoryLimitBytes: 64 << 10 }), (e: unknown) => {
+    assert.ok(e instanceof ImageError);
+    assert.equal(e.reason, 'MemoryLimitTooLow');
+    assert.match(e.message, /core module component\.core\.wasm of the component: memory limit 64Ki is below the module's initial memory of 128 KiB/);
+    return true;
+  });
+  const image = await cs.compile(HELLO, { memoryLimitBytes: 4 << 20 });
+  const c = await cs.start({ id: 'hello-capped', image, args: ['hello', '0'], logPath: path.join(tmp, 'capped.log') });
+  assert.equal((await c.exited).exitCode, 0);
+  // The cap is part of the image: starting it with another limit is refused.
+  await assert.rejects(cs.start({ id: 'x', image, limits: { memoryBytes: 8 << 20 }, logPath: path.join(tmp, 'x.log') }), /needs the component compiled with memoryLimitBytes/);
+});
+
 test('wasi:filesystem: the pod\'s mounts are the preopens, confined like the preview1 host', async () => {
   const data = fs.mkdtempSync(path.join(tmp, 'data-'));
   const ro = fs.mkdtempSync(path.join(tmp, 'ro-'));
