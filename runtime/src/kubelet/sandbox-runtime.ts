@@ -2,8 +2,7 @@
 // engine (validated, fuel-metered, memory-capped; cached by digest and limit), then runs it in a
 // warm worker with the pod's IP, mounts, listening ports and limits.
 
-import { Engine, ImageError } from '../sandbox/engine/index.js';
-import type { SupportedImports } from '../sandbox/engine/validate.js';
+import { ImageError } from '../sandbox/engine/index.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import type { Container } from '../sandbox/container.js';
 import type { ExitStatus } from '../sandbox/exit-status.js';
@@ -14,24 +13,14 @@ import { CreateContainerError, type ContainerLaunch, type ContainerRuntime, type
 
 export interface SandboxRuntimeOptions {
   sandbox: Sandbox;
-  engine?: Engine;
-  /** Imports the sandbox's hosts provide; anything else is refused at create time with a clear message. */
-  supportedImports?: SupportedImports;
   /** Where transpiled WASI 0.2 components are cached by digest (e.g. <node data dir>/components). */
   componentCacheDir?: string;
 }
 
-const PREVIEW1 = new Set(['wasi_snapshot_preview1', 'wasi_unstable']);
-
 export class SandboxRuntime implements ContainerRuntime {
-  private readonly engine: Engine;
-  private readonly supported: SupportedImports;
   private components?: ComponentSandbox;
 
-  constructor(private readonly opts: SandboxRuntimeOptions) {
-    this.engine = opts.engine ?? new Engine();
-    this.supported = opts.supportedImports ?? ((module) => PREVIEW1.has(module));
-  }
+  constructor(private readonly opts: SandboxRuntimeOptions) {}
 
   async start(l: ContainerLaunch): Promise<RunningContainer> {
     // WASI 0.2 components take their own path (runtime/src/components/).
@@ -41,7 +30,8 @@ export class SandboxRuntime implements ContainerRuntime {
     }
     let image;
     try {
-      image = await this.engine.compile(l.image.bytes, { memoryLimitBytes: l.limits.memoryBytes, metered: true, supportedImports: this.supported });
+      // The sandbox's engine refuses imports its hosts do not provide, naming them.
+      image = await this.opts.sandbox.compile(l.image.bytes, { memoryLimitBytes: l.limits.memoryBytes, metered: true });
     } catch (e) {
       if (e instanceof ImageError) throw new CreateContainerError(`image "${l.image.name}": ${e.message}`);
       throw e;
