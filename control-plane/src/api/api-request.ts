@@ -38,7 +38,10 @@ export type RouteResult = Reply | Response;
 
 /** An ApiRequest over node's IncomingMessage; the AbortSignal is made only when asked for. */
 export function nodeApiRequest(incoming: IncomingMessage, outgoing: ServerResponse): ApiRequest {
-  const url = new URL(incoming.url ?? '/', 'http://localhost');
+  // As @hono/node-server reads it: origin-form targets appended to an origin (so `//x` stays a
+  // path), absolute-form ones as they are. May throw on a malformed target (the caller answers 400).
+  const target = incoming.url ?? '/';
+  const url = new URL(target.startsWith('/') ? `http://localhost${target}` : target);
   let controller: AbortController | undefined;
   return {
     method: incoming.method ?? 'GET',

@@ -11,6 +11,7 @@ import { nodeApiRequest, Reply } from './api-request.js';
 import type { RouteResult } from './api-request.js';
 import { dispatch, needsWebRequest } from './router.js';
 import type { RouterDeps } from './router.js';
+import { errors } from './status.js';
 
 export function nodeListener(deps: RouterDeps, viaHono: RequestListener): RequestListener {
   return (incoming: IncomingMessage, outgoing: ServerResponse) => {
@@ -20,7 +21,17 @@ export function nodeListener(deps: RouterDeps, viaHono: RequestListener): Reques
       viaHono(incoming, outgoing);
       return;
     }
-    dispatch(deps, nodeApiRequest(incoming, outgoing))
+    let req;
+    try {
+      req = nodeApiRequest(incoming, outgoing);
+    } catch {
+      const body = JSON.stringify(errors.badRequest(`malformed request target ${JSON.stringify(url)}`).toStatus());
+      incoming.resume();
+      outgoing.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      outgoing.end(body);
+      return;
+    }
+    dispatch(deps, req)
       .then((res) => writeResult(res, outgoing))
       .catch((e) => failResponse(e, outgoing));
   };
