@@ -2,7 +2,7 @@
 // clusters (parallel CI fixtures) never share an address. A range is claimed with a lock file
 // holding the owner's pid; a lock whose process is gone is stale and taken over.
 
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,10 +47,37 @@ function tryClaim(octet: number): (() => void) | undefined {
 }
 
 /**
- * Claims a pod range and a service range. `preferDefault` tries 127.244/127.96 first (the
- * documented defaults for `wasmkube up`); fixtures pick from the rest of 127.0.0.0/8.
+ * Claims a pod range and a service range. A cluster resuming from its data dir gets the ranges it
+ * had (its Services and pods hold addresses in them), or a clear error if another running cluster
+ * holds them now. A new cluster with `preferDefault` tries 127.244/127.96 first (the documented
+ * defaults for `wasmkube up`); fixtures pick from the rest of 127.0.0.0/8. The choice is
+ * remembered in the data dir.
  */
-export function claimRanges(preferDefault: boolean): ClusterRanges {
+export function claimRanges(preferDefault: boolean, dataDir?: string): ClusterRanges {
+  const file = dataDir ? join(dataDir, 'ranges.json') : undefined;
+  if (file && existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { podCidr: string; serviceCidr: string };
+    const octet = (cidr: string) => Number(/^127\.(\d+)\.0\.0\/16$/.exec(cidr)?.[1]);
+    const releases: (() => void)[] = [];
+    for (const cidr of [saved.podCidr, saved.serviceCidr]) {
+      const release = tryClaim(octet(cidr));
+      if (!release) {
+        releases.forEach((r) => r());
+        throw new Error(`the cluster in ${dataDir} uses ${cidr}, which another running cluster on this machine holds now`);
+      }
+      releases.push(release);
+    }
+    return { ...saved, release: () => releases.forEach((r) => r()) };
+  }
+  const ranges = claimFresh(preferDefault);
+  if (file) {
+    mkdirSync(dataDir as string, { recursive: true });
+    writeFileSync(file, JSON.stringify({ podCidr: ranges.podCidr, serviceCidr: ranges.serviceCidr }) + '\n');
+  }
+  return ranges;
+}
+
+function claimFresh(preferDefault: boolean): ClusterRanges {
   const candidates: number[] = [];
   for (let o = 100; o < 240; o++) if (o !== DEFAULT_SERVICE_OCTET) candidates.push(o);
   // Shuffle so that parallel fixtures rarely race for the same octet.

@@ -105,6 +105,10 @@ test('up serves kubectl, stops on Ctrl-C, and resumes its state on the same data
 
     const second = await up(dataDir);
     try {
+      // The resumed cluster keeps its address ranges: its Services and pods hold addresses in them.
+      const range = (out: string) => /pod range (\S+), service range (\S+)\)/.exec(out)?.slice(1).join(' ');
+      assert.ok(range(first.output()));
+      assert.equal(range(second.output()), range(first.output()));
       const got = kubectl(second.kubeconfig, 'get', 'configmap', 'kept', '-o', 'jsonpath={.data.a}');
       assert.equal(got.stdout, 'b', got.stderr);
     } finally {

@@ -64,7 +64,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const log = opts.log ?? (() => undefined);
   const temporary = !opts.dataDir;
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'wasmkube-')));
-  const ranges: ClusterRanges = claimRanges(opts.defaultRanges ?? false);
+  const ranges: ClusterRanges = claimRanges(opts.defaultRanges ?? false, dataDir);
   let cp: RunningControlPlane | undefined;
   let controllers: RunningControllers | undefined;
   let scheduler: Scheduler | undefined;
