@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeClient, R, type KubeObject } from '@wasmkube/client';
 import { Scheduler, startControlPlane, startControllers, type RunningControlPlane, type RunningControllers } from '@wasmkube/control-plane';
-import { ClusterNetwork, Sandbox, SandboxRuntime, startNodeAgent, type BackoffPolicy, type ClusterNetworkOptions, type NodeAgent } from '@wasmkube/runtime';
+// The runtime is imported once the API answers (see below): `up` serves kubectl sooner.
+import type { BackoffPolicy, ClusterNetworkOptions, NodeAgent } from '@wasmkube/runtime';
 import { claimRanges, type ClusterRanges } from './address-ranges.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { applyObjects, parseManifests, type AppliedObject } from './manifests.js';
@@ -100,6 +101,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     for (const [name, src] of Object.entries(opts.images ?? {})) images.push([name, typeof src === 'string' ? await readFile(src) : src]);
 
     const apiUrl = cp.url;
+    const { ClusterNetwork, Sandbox, SandboxRuntime, startNodeAgent } = await import('@wasmkube/runtime');
     const startNode = async (name: string): Promise<NodeAgent> => {
       const nodeDir = join(dataDir, 'nodes', name);
       // Each node's pod network: ClusterIP translation, cluster DNS, egress, host proxy, tunnel.

@@ -1,7 +1,7 @@
 // A small Kubernetes REST client on undici: CRUD, status, subresources, and watch streams.
 // Both the controllers and the node agent talk to the API only through this, as client-go does.
 
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ApiStatusError, type StatusBody } from './errors.js';
 import type { KubeList, KubeObject, ResourceRef, WatchEvent } from './types.js';
 
@@ -52,26 +52,37 @@ function query(params: Record<string, string | number | boolean | undefined>): s
 
 export class KubeClient {
   readonly baseUrl: string;
-  private readonly dispatcher: Dispatcher;
+  private dispatcher?: Dispatcher | Promise<Dispatcher>;
   private readonly ownsDispatcher: boolean;
   private readonly headers: Record<string, string>;
 
   constructor(baseUrl: string, opts: ClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/$/, '');
     this.ownsDispatcher = !opts.dispatcher;
-    // Watches hold connections open for minutes: no body timeout, and enough connections per origin.
-    this.dispatcher = opts.dispatcher ?? new Agent({ connections: 64, bodyTimeout: 0, headersTimeout: 30_000, keepAliveTimeout: 30_000 });
+    this.dispatcher = opts.dispatcher;
     this.headers = { accept: 'application/json', 'user-agent': opts.userAgent ?? 'wasmkube-client/0.1' };
     if (opts.token) this.headers.authorization = `Bearer ${opts.token}`;
   }
 
+  /**
+   * undici is loaded on the first request, not at import: importing it costs ~200 ms, and
+   * `wasmkube up` should answer on its API before its clients need it.
+   */
+  private agent(): Dispatcher | Promise<Dispatcher> {
+    // Watches hold connections open for minutes: no body timeout, and enough connections per origin.
+    this.dispatcher ??= import('undici').then(
+      ({ Agent }) => (this.dispatcher = new Agent({ connections: 64, bodyTimeout: 0, headersTimeout: 30_000, keepAliveTimeout: 30_000 })),
+    );
+    return this.dispatcher;
+  }
+
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsDispatcher && this.dispatcher) await (await this.dispatcher).close();
   }
 
   /** Raw request returning parsed JSON; non-2xx → ApiStatusError. */
   async request<T = unknown>(method: Dispatcher.HttpMethod, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
-    const res = await this.dispatcher.request({
+    const res = await (await this.agent()).request({
       origin: this.baseUrl,
       method,
       path,
@@ -132,7 +143,7 @@ export class KubeClient {
         allowWatchBookmarks: opts.allowWatchBookmarks,
         timeoutSeconds: opts.timeoutSeconds,
       });
-    const res = await this.dispatcher.request({ origin: this.baseUrl, method: 'GET', path, headers: this.headers, signal: opts.signal });
+    const res = await (await this.agent()).request({ origin: this.baseUrl, method: 'GET', path, headers: this.headers, signal: opts.signal });
     if (res.statusCode < 200 || res.statusCode >= 300) {
       throw toStatusError(res.statusCode, await res.body.text(), `GET ${path}`);
     }

@@ -6,11 +6,13 @@
 import net from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { request } from 'undici';
 import type { Store } from '../store/store.js';
 import type { NodeProxy, NodeProxyRequest } from './node-proxy.js';
 import { findResource, storageKey } from './resources.js';
 import { ApiError, errors } from './status.js';
+
+/** undici is loaded on first use: importing it costs ~200 ms of API server start-up. */
+const undici = () => import('undici');
 
 type Obj = Record<string, any>;
 
@@ -59,7 +61,7 @@ export class AgentNodeProxy implements NodeProxy {
     req.request.signal?.addEventListener('abort', () => abort.abort());
     let res;
     try {
-      res = await request(new URL(path, agent), { signal: abort.signal, bodyTimeout: 0 });
+      res = await (await undici()).request(new URL(path, agent), { signal: abort.signal, bodyTimeout: 0 });
     } catch (e) {
       throw new ApiError(503, 'ServiceUnavailable', `cannot reach the node agent at ${agent.host}: ${(e as Error).message}`);
     }

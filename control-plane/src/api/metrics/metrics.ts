@@ -3,10 +3,12 @@
 // `kubectl top nodes` work. Usage comes from the sandbox: CPU from fuel burnt per second,
 // memory from the guests' linear memories.
 
-import { request } from 'undici';
 import type { Store } from '../../store/store.js';
 import { findResource, storagePrefix, type ResourceInfo } from '../resources.js';
 import { errors } from '../status.js';
+
+/** undici is loaded on first use: importing it costs ~200 ms of API server start-up. */
+const undici = () => import('undici');
 
 type Obj = Record<string, any>;
 
@@ -38,7 +40,7 @@ async function summaries(store: Store): Promise<{ node: string; s: Summary }[]> 
       const endpoint = n.metadata?.annotations?.['wasmkube.dev/agent-endpoint'] as string | undefined;
       if (!endpoint) return undefined;
       try {
-        const res = await request(new URL('/stats/summary', endpoint), { headersTimeout: 2000, bodyTimeout: 2000 });
+        const res = await (await undici()).request(new URL('/stats/summary', endpoint), { headersTimeout: 2000, bodyTimeout: 2000 });
         if (res.statusCode !== 200) {
           await res.body.dump();
           return undefined;
