@@ -8,4 +8,4 @@ export { isComponent } from './detect.js';
 export { ComponentCompiler, type ComponentImage, type ComponentCompilerOptions } from './compile.js';
 export { ComponentSandbox, type ComponentStartOptions } from './component-sandbox.js';
 export { SUPPORTED_INTERFACES, checkComponentImports } from './interfaces.js';
-export { launchComponent } from './launch.js';
+export { launch, type LaunchTarget } from './launch.js';

@@ -1,24 +1,31 @@
-// The kubelet's ContainerRuntime.start for component images (kubelet/sandbox-runtime.ts hands
-// them here): compile through the ComponentSandbox, map every image problem to
-// CreateContainerError (→ event + Waiting reason), and adapt the Container to RunningContainer.
+// One way from the kubelet's ContainerLaunch to a running container, for core modules (the Sandbox)
+// and components (the ComponentSandbox) alike: compile through the target, map every image problem
+// to CreateContainerError (→ event + Waiting reason), start, and adapt the Container to
+// RunningContainer.
 import { ImageError } from '../sandbox/engine/errors.js';
 import type { Container } from '../sandbox/container.js';
 import type { ExitStatus } from '../sandbox/exit-status.js';
+import type { StartOptions } from '../sandbox/sandbox.js';
 import { CreateContainerError, type ContainerLaunch, type ExitInfo, type RunningContainer } from '../kubelet/runtime.js';
-import type { ComponentSandbox } from './component-sandbox.js';
-import type { ComponentImage } from './compile.js';
 
-export async function launchComponent(cs: ComponentSandbox, l: ContainerLaunch): Promise<RunningContainer> {
-  let image: ComponentImage;
+/** What both sandboxes offer: compile an image once, start containers from it. */
+export interface LaunchTarget<I> {
+  compile(bytes: Uint8Array, o: { memoryLimitBytes?: number; metered?: boolean }): Promise<I>;
+  start(o: Omit<StartOptions, 'image'> & { image: I }): Promise<Container>;
+}
+
+export async function launch<I>(target: LaunchTarget<I>, l: ContainerLaunch): Promise<RunningContainer> {
+  let image: I;
   try {
-    image = await cs.compile(l.image.bytes, { memoryLimitBytes: l.limits.memoryBytes, metered: true });
+    // The engine refuses imports the hosts do not provide, naming them.
+    image = await target.compile(l.image.bytes, { memoryLimitBytes: l.limits.memoryBytes, metered: true });
   } catch (e) {
     if (e instanceof ImageError) throw new CreateContainerError(`image "${l.image.name}": ${e.message}`);
     throw e;
   }
   let c: Container;
   try {
-    c = await cs.start({
+    c = await target.start({
       id: l.id,
       image,
       args: l.args,
