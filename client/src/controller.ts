@@ -2,7 +2,7 @@
 // workers call reconcile for each key, level-based and idempotent, as controller-runtime does.
 
 import type { Informer } from './informer.js';
-import { isConflict } from './errors.js';
+import { isConflict, isNamespaceTerminating } from './errors.js';
 import { WorkQueue } from './workqueue.js';
 import type { KubeObject } from './types.js';
 import { objectKey } from './types.js';
@@ -64,8 +64,9 @@ export class Controller {
         this.queue.forget(key);
         if (res && res.requeueAfterMs !== undefined) this.queue.addAfter(key, res.requeueAfterMs);
       } catch (e) {
-        // A conflict only means the cache was behind a write: retry quietly once it catches up.
-        if (!isConflict(e)) console.error(`${this.reconciler.name}: reconcile ${key} failed: ${(e as Error).message}`);
+        // A conflict only means the cache was behind a write, and a namespace being deleted refuses
+        // new objects until its owner goes too: both retry quietly.
+        if (!isConflict(e) && !isNamespaceTerminating(e)) console.error(`${this.reconciler.name}: reconcile ${key} failed: ${(e as Error).message}`);
         this.queue.addRateLimited(key);
       } finally {
         this.queue.done(key);

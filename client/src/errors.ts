@@ -25,3 +25,5 @@ export const isNotFound = (e: unknown): boolean => e instanceof ApiStatusError &
 export const isConflict = (e: unknown): boolean => e instanceof ApiStatusError && e.code === 409 && e.reason === 'Conflict';
 export const isAlreadyExists = (e: unknown): boolean => e instanceof ApiStatusError && e.code === 409 && e.reason === 'AlreadyExists';
 export const isGone = (e: unknown): boolean => e instanceof ApiStatusError && e.code === 410;
+export const isNamespaceTerminating = (e: unknown): boolean =>
+  e instanceof ApiStatusError && e.code === 403 && /because it is being terminated/.test(e.message);
