@@ -6,18 +6,17 @@
 // The control plane runs in a child process (as it would for real clients); this process generates the
 // load with an undici Pool and reads one watch stream. Goal on a 2-core machine: >= 5,000 creates/s and
 // >= 30% of the raw synced put rate.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Pool, request } from 'undici';
+import { startChild, stopChild } from './control-plane-process.js';
 import { measureRawLevel, type RawLevelResult } from './api-raw-level.js';
 import { createLoad, latency, openWatch, type Latency } from './api-load.js';
 import { fmtMs, fmtPct, fmtRate } from './api-stats.js';
 
-const CHILD = fileURLToPath(new URL('./api-control-plane-child.js', import.meta.url));
 const POD_PATH = '/api/v1/namespaces/default/pods';
 
 export interface ApiBenchOptions {
@@ -53,45 +52,6 @@ function processCpuMs(pid: number | undefined): number {
   } catch {
     return NaN;
   }
-}
-
-async function startChild(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CHILD, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  // Never leave the server behind, even if the benchmark crashes.
-  const reap = () => child.kill('SIGKILL');
-  process.on('exit', reap);
-  child.on('exit', () => process.off('exit', reap));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let started = false;
-    const timer = setTimeout(() => reject(new Error('control plane did not start within 30 s')), 30_000);
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      if (started) return; // later output is drained and dropped
-      out += s;
-      if (out.includes('\n')) {
-        started = true;
-        clearTimeout(timer);
-        resolve(JSON.parse(out.slice(0, out.indexOf('\n'))).url);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`control plane exited (${code}) before listening`));
-    });
-  });
-  return { url, child };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  // The stdout pipe would keep this process alive (the benchmark hung here after a crash).
-  child.stdout?.destroy();
 }
 
 async function listRevision(url: string): Promise<string> {

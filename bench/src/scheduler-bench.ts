@@ -10,16 +10,15 @@
 //    event each); its rate is timed from start to the last pod seen bound on a watch.
 // Goal: >= 1,000 pods/s. Also reported: the API server's RSS at 10,000 pods and this process's.
 // Every phase is bounded in time; a run that hits a bound reports what it got.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 import { KubeClient, R } from '@wasmkube/client';
 import { Scheduler } from '@wasmkube/control-plane';
+import { startChild, stopChild } from './control-plane-process.js';
 
-const CHILD = fileURLToPath(new URL('./api-control-plane-child.js', import.meta.url));
 
 export interface SchedulerBenchOptions {
   pods?: number;
@@ -42,38 +41,6 @@ export interface SchedulerBenchResult {
   schedulerCpuSeconds: number;
   /** Pods/s the measured CPU cost allows on this machine's cores, were they not shared. */
   cpuBoundEstimate: number;
-}
-
-async function startChild(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CHILD, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const reap = () => child.kill('SIGKILL');
-  process.on('exit', reap);
-  child.on('exit', () => process.off('exit', reap));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('control plane did not start within 30 s')), 30_000);
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      if (out.includes('\n')) {
-        clearTimeout(timer);
-        resolve(JSON.parse(out.slice(0, out.indexOf('\n'))).url);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`control plane exited (${code}) before listening`));
-    });
-  });
-  return { url, child };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 async function rssMiB(pid: number | undefined): Promise<number> {
