@@ -280,13 +280,16 @@ spec:
     resources: {limits: {cpu: 250m, memory: 32Mi}}
 `);
     await until(async () => (await pod('burner'))?.status?.phase === 'Running', { what: 'burner running' });
+    // Usage is CPU over a window of recent seconds; right after start it also holds the worker's
+    // unthrottled set-up, so read it once the window covers several seconds of steady running.
+    const runningSince = Date.now();
     const millis = await until(async () => {
+      if (Date.now() - runningSince < 5_000) return undefined;
       const r = await kubectl('top', 'pod', 'burner', '--no-headers');
       const m = /burner\s+(\d+)m/.exec(r.stdout);
-      // The usage window fills over a few seconds after start.
-      return m && Number(m[1]) > 150 ? Number(m[1]) : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 1_000, what: 'a cpu figure from kubectl top' });
-    assert.ok(millis >= 150 && millis <= 300, `250m limit: top shows ${millis}m`);
+      return m && Number(m[1]) > 0 ? Number(m[1]) : undefined;
+    }, { timeoutMs: 25_000, intervalMs: 500, what: 'a steady cpu figure from kubectl top' });
+    assert.ok(millis >= 175 && millis <= 325, `250m limit (±30 %): top shows ${millis}m`);
     const nodes = await kubectl('top', 'nodes');
     assert.match(nodes.stdout, /node-1\s+\d+m/);
   });
