@@ -78,6 +78,7 @@ export class Scheduler {
     clearInterval(this.retryTimer);
     this.nodes.stop();
     await this.controller.stop();
+    await this.events.flush();
   }
 
   private wantsScheduling(p: Pod): boolean {

@@ -57,6 +57,7 @@ export class PodManager {
   /** Agent shutdown: stop every container (their pods stay in the API and resume on restart). */
   async stopAll(graceMs: number): Promise<void> {
     await Promise.all([...this.workers.values()].map((w) => w.shutdown(graceMs)));
+    await this.services.events.flush();
   }
 
   pod(namespace: string, name: string): PodWorker | undefined {

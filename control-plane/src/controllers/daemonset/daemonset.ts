@@ -55,8 +55,9 @@ export class DaemonSetController implements Reconciler {
     return this.controller.start();
   }
 
-  stop(): Promise<void> {
-    return this.controller.stop();
+  async stop(): Promise<void> {
+    await this.controller.stop();
+    await this.events.flush();
   }
 
   async reconcile(key: string): Promise<void> {

@@ -58,8 +58,9 @@ export class DeploymentController implements Reconciler {
     return this.controller.start();
   }
 
-  stop(): Promise<void> {
-    return this.controller.stop();
+  async stop(): Promise<void> {
+    await this.controller.stop();
+    await this.events.flush();
   }
 
   private ownersOf(rs: ReplicaSetObj): string[] {

@@ -108,8 +108,9 @@ export class NodeLifecycleController implements Reconciler {
     return this.controller.start();
   }
 
-  stop(): Promise<void> {
-    return this.controller.stop();
+  async stop(): Promise<void> {
+    await this.controller.stop();
+    await this.events.flush();
   }
 
   async reconcile(name: string): Promise<ReconcileResult | void> {

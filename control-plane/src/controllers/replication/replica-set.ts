@@ -74,8 +74,9 @@ export class ReplicaSetController implements Reconciler {
     return this.controller.start();
   }
 
-  stop(): Promise<void> {
-    return this.controller.stop();
+  async stop(): Promise<void> {
+    await this.controller.stop();
+    await this.events.flush();
   }
 
   /** The owners a pod change concerns: its controller, or for an orphan every owner whose selector matches. */

@@ -15,6 +15,13 @@ import { TRANSITIONS, type PodState, type PodStateName } from './states/state.js
 import { terminating } from './states/terminating.js';
 import type { Pod } from './types.js';
 
+/**
+ * How long the steps before a container start (IP, start time, Initialized) wait to be reported
+ * with the containers' first states. A slow start (an image pull, init containers) still shows
+ * ContainerCreating and the IP after this long.
+ */
+const STATUS_SOON_MS = 50;
+
 const STATES: Record<Exclude<PodStateName, 'done'>, PodState> = { setup, init, run, completed, terminating };
 
 export class PodWorker {
@@ -27,6 +34,7 @@ export class PodWorker {
   readonly finished: Promise<void>;
   private statusDirty = false;
   private statusInFlight?: Promise<void>;
+  private deferredStatus?: NodeJS.Timeout;
 
   constructor(
     pod: Pod,
@@ -101,8 +109,19 @@ export class PodWorker {
 
   /** Ask for the status to be written; bursts coalesce into one PATCH. */
   pushStatus(): void {
+    clearTimeout(this.deferredStatus);
+    this.deferredStatus = undefined;
     this.statusDirty = true;
     if (!this.statusInFlight) this.statusInFlight = this.writeStatusLoop();
+  }
+
+  /**
+   * Ask for the status to be written soon (STATUS_SOON_MS), unless a change comes first and takes
+   * it along: a pod whose containers start that fast goes from bound to Running in one write.
+   */
+  pushStatusSoon(): void {
+    if (this.deferredStatus || this.statusDirty) return;
+    this.deferredStatus = setTimeout(() => this.pushStatus(), STATUS_SOON_MS);
   }
 
   /** Wait until the current status is written. */

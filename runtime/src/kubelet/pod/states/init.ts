@@ -16,6 +16,6 @@ export const init: PodState = async (w) => {
     }
   }
   ctx.initDone = true;
-  w.pushStatus();
+  w.pushStatusSoon();
   return 'run';
 };

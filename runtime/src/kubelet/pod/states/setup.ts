@@ -10,7 +10,7 @@ export const setup: PodState = async (w) => {
   if (!(previous && w.ips.claim(previous, ctx.uid))) ctx.podIp = w.ips.allocate(ctx.uid);
   else ctx.podIp = previous;
   ctx.startTime = ctx.pod.status?.startTime ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  w.pushStatus();
+  w.pushStatusSoon();
   for (let attempt = 0; ; attempt++) {
     try {
       ctx.volumes = await setUpVolumes(ctx.node.client, ctx.pod, ctx.dir);
