@@ -1,6 +1,8 @@
 // Pod start benchmark: apply → Ready latency of a small C pod through the whole cluster (API,
 // scheduler, node agent, sandbox), p50 and p99 over 100 pods created one at a time, printed beside
-// the sandbox's bare container start (start → guest running) measured in the same run.
+// the sandbox's bare container start (start → guest running) measured in the same run. Twice: on a
+// node at rest (the latency a user sees), and back to back (the next pod applied the moment the
+// previous one is Ready, when each pod's worker spawn competes with the next start for 2 cores).
 //
 //   node bench/dist/pod-start-bench.js [pods]
 //
@@ -14,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { R, type KubeObject } from '@wasmkube/client';
 import { Sandbox } from '@wasmkube/runtime';
 import { Engine } from '@wasmkube/runtime/engine';
-import { startCluster } from 'wasmkube';
+import { startCluster, type Cluster } from 'wasmkube';
 import { percentile, fmtMs } from './api-stats.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,6 +26,8 @@ export interface PodStartResult {
   bareStartP50: number;
   applyToReadyP50: number;
   applyToReadyP99: number;
+  backToBackP50: number;
+  backToBackP99: number;
   pods: number;
 }
 
@@ -50,50 +54,84 @@ async function bareStart(n: number): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
+/**
+ * Applies `pods` pods one at a time, each when the previous one is Ready, and returns the apply →
+ * Ready latencies. settleMs > 0 waits that long before each apply, so that every pod meets a node
+ * at rest (its warm pool refilled) as a user's `kubectl apply` would; 0 applies back to back.
+ */
+async function applyOneAtATime(cluster: Cluster, prefix: string, pods: number, settleMs: number): Promise<number[]> {
+  const latencies: number[] = [];
+  const readyAt = new Map<string, number>();
+  // Woken by the watch itself (no polling: the bench must not load the thread it measures).
+  let wake: (() => void) | undefined;
+  const abort = new AbortController();
+  const watching = cluster.client
+    .watch(R.pods, 'default', { signal: abort.signal }, (ev) => {
+      const p = ev.object as KubeObject & { status?: { conditions?: { type: string; status: string }[] } };
+      if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') && !readyAt.has(p.metadata.name as string)) {
+        readyAt.set(p.metadata.name as string, performance.now());
+        wake?.();
+      }
+    })
+    .catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 200));
+  const deadline = Date.now() + 120_000;
+  for (let i = 0; i < pods && Date.now() < deadline; i++) {
+    if (settleMs) await new Promise((r) => setTimeout(r, settleMs));
+    const name = `${prefix}-${i}`;
+    const t0 = performance.now();
+    await cluster.client.create(R.pods, 'default', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: { containers: [{ name: 'web', image: 'httpd:1', imagePullPolicy: 'IfNotPresent', ports: [{ containerPort: 8080 }] }], terminationGracePeriodSeconds: 0 },
+    });
+    while (!readyAt.has(name) && Date.now() < deadline) {
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, 1_000).unref();
+      });
+    }
+    if (readyAt.has(name)) latencies.push((readyAt.get(name) as number) - t0);
+  }
+  abort.abort();
+  await watching;
+  return latencies.sort((a, b) => a - b);
+}
+
+async function deleteAllPods(cluster: Cluster): Promise<void> {
+  const pods = (await cluster.client.list(R.pods, 'default')).items;
+  await Promise.all(pods.map((p) => cluster.client.delete(R.pods, 'default', p.metadata.name as string, { gracePeriodSeconds: 0 })));
+  await cluster.waitFor(async () => (await cluster.client.list(R.pods, 'default')).items.length === 0, { timeoutMs: 60_000, what: 'the pods to be deleted' });
+}
+
 export async function runPodStartBench(pods = 100): Promise<PodStartResult> {
   const bare = await bareStart(Math.min(pods, 50));
   const cluster = await startCluster({ nodes: 1, images: { 'httpd:1': HTTPD }, poolSize: 4 });
-  const latencies: number[] = [];
+  let settled: number[];
+  let backToBack: number[];
   try {
-    const readyAt = new Map<string, number>();
-    const abort = new AbortController();
-    const watching = cluster.client
-      .watch(R.pods, 'default', { signal: abort.signal }, (ev) => {
-        const p = ev.object as KubeObject & { status?: { conditions?: { type: string; status: string }[] } };
-        if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') && !readyAt.has(p.metadata.name as string)) {
-          readyAt.set(p.metadata.name as string, performance.now());
-        }
-      })
-      .catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 200));
-    const deadline = Date.now() + 120_000;
-    for (let i = 0; i < pods && Date.now() < deadline; i++) {
-      const name = `bench-${i}`;
-      const t0 = performance.now();
-      await cluster.client.create(R.pods, 'default', {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name },
-        spec: { containers: [{ name: 'web', image: 'httpd:1', imagePullPolicy: 'IfNotPresent', ports: [{ containerPort: 8080 }] }], terminationGracePeriodSeconds: 0 },
-      });
-      while (!readyAt.has(name) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
-      if (readyAt.has(name)) latencies.push((readyAt.get(name) as number) - t0);
-    }
-    abort.abort();
-    await watching;
+    // The pool refills 100 ms after a take and a spawn costs ~30 ms of CPU: 200 ms lets it finish.
+    settled = await applyOneAtATime(cluster, 'settled', pods, 200);
+    await deleteAllPods(cluster); // a node takes 110 pods
+    backToBack = await applyOneAtATime(cluster, 'back-to-back', pods, 0);
   } finally {
     await cluster.stop();
   }
-  latencies.sort((a, b) => a - b);
   const result = {
     bareStartP50: percentile(bare, 50),
-    applyToReadyP50: percentile(latencies, 50),
-    applyToReadyP99: percentile(latencies, 99),
-    pods: latencies.length,
+    applyToReadyP50: percentile(settled, 50),
+    applyToReadyP99: percentile(settled, 99),
+    backToBackP50: percentile(backToBack, 50),
+    backToBackP99: percentile(backToBack, 99),
+    pods: settled.length,
   };
   console.log(`sandbox bare container start (start → guest running), p50 over ${bare.length}: ${fmtMs(result.bareStartP50)}`);
-  console.log(`apply → Ready over ${result.pods} pods: p50 ${fmtMs(result.applyToReadyP50)}, p99 ${fmtMs(result.applyToReadyP99)}`);
+  console.log(`apply → Ready, one pod at a time on a node at rest, over ${result.pods} pods: p50 ${fmtMs(result.applyToReadyP50)}, p99 ${fmtMs(result.applyToReadyP99)}`);
   console.log(`ratio apply→Ready p50 ÷ bare start p50: ${(result.applyToReadyP50 / result.bareStartP50).toFixed(2)}× (goal: p50 ≤ 30 ms)`);
+  console.log(
+    `apply → Ready, back to back (each applied when the previous is Ready; both cores busy with the worker spawns), over ${backToBack.length} pods: p50 ${fmtMs(result.backToBackP50)}, p99 ${fmtMs(result.backToBackP99)}`,
+  );
   return result;
 }
 
