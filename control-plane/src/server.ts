@@ -1,15 +1,13 @@
-// The API server process part: hono app on a node:http server (@hono/node-server), the system
-// namespaces ensured at start, the namespace clean-up loop, and a close() that ends open watches.
+// The API server process part: the REST surface on a node:http server (hono's adapter only for the
+// node-agent subresources), the system namespaces ensured at start, the namespace clean-up loop, and a close() that ends open watches.
 
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
 import type { Store } from './store/store.js';
 import { loadModules } from './api/modules.js';
 import { ObjectService } from './api/objects.js';
 import { ensureSystemNamespaces, NamespaceCleaner } from './api/namespaces.js';
-import { buildApp } from './api/router.js';
 import type { RouterDeps } from './api/router.js';
 import { nodeListener } from './api/node-listener.js';
 import type { WatchRegistry } from './api/watch.js';
@@ -71,9 +69,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000,
     serverAddress: () => address,
   };
-  const app = buildApp(deps);
-  // Requests are served from node:http directly; hono's adapter only for what needs a web Request.
-  const server = createServer(nodeListener(deps, getRequestListener(app.fetch)));
+  // Requests are served from node:http directly; hono's adapter only for what needs a web Request,
+  // loaded when the first such request comes.
+  let viaHono: Promise<RequestListener> | undefined;
+  const lazyHono: RequestListener = (req, res) => {
+    viaHono ??= import('./api/hono-app.js').then((m) => m.honoListener(deps));
+    void viaHono.then((listener) => listener(req, res));
+  };
+  const server = createServer(nodeListener(deps, lazyHono));
   server.on('upgrade', (req, socket, head) => {
     if (nodeProxy.upgrade) nodeProxy.upgrade(req, socket, head);
     else noNodeProxy.upgrade!(req, socket, head);

@@ -2,7 +2,7 @@
 // bodies bounded in size and decoded by Content-Type, and the Accept header's `as=Table` choice.
 
 import type { IncomingMessage } from 'node:http';
-import { parse as parseYaml } from 'yaml';
+import { yamlParser } from './yaml.js';
 import { ApiError, errors } from './status.js';
 
 /** kube-apiserver's limit for a JSON/YAML request body is 3 MiB. */
@@ -118,7 +118,7 @@ export function decodeObjectBody(contentType: string | null, text: string): Reco
     value = parseJson(text);
   } else if (mt === 'application/yaml' || mt === 'application/x-yaml' || mt === 'text/yaml') {
     try {
-      value = parseYaml(text);
+      value = yamlParser().parse(text);
     } catch (e) {
       throw errors.badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
     }

@@ -1,10 +1,7 @@
-// The HTTP surface: a hono app that serves discovery, OpenAPI, health, and the REST paths of every
-// resource in the registry. Paths are parsed here (as kube-apiserver's RequestInfo does) and the
+// The HTTP surface: discovery, OpenAPI, health, and the REST paths of every resource in the
+// registry. Paths are parsed here (as kube-apiserver's RequestInfo does) and the
 // work is handed to ObjectService, the watch streams and the subresource handlers.
 
-import type { IncomingMessage } from 'node:http';
-import { Hono } from 'hono';
-import type { Context } from 'hono';
 import { Reply } from './api-request.js';
 import type { ApiRequest, RouteResult } from './api-request.js';
 import type { Modules } from './modules.js';
@@ -58,18 +55,6 @@ export function errorResponse(err: unknown): Reply {
   return json(errors.internal(err instanceof Error ? err.message : String(err)).toStatus(), 500);
 }
 
-export function buildApp(deps: RouterDeps): Hono {
-  const app = new Hono();
-  app.onError((err) => errorResponse(err).toResponse());
-  app.notFound((c) => json(errors.notFoundPath(`${c.req.method} ${new URL(c.req.url).pathname}`).toStatus(), 404).toResponse());
-
-  app.all('*', async (c) => {
-    const res = await dispatch(deps, honoApiRequest(c));
-    return res instanceof Reply ? res.toResponse() : res;
-  });
-  return app;
-}
-
 /** Answers one request; never throws (errors become Status replies). */
 export async function dispatch(deps: RouterDeps, req: ApiRequest): Promise<RouteResult> {
   let res: RouteResult;
@@ -82,20 +67,6 @@ export async function dispatch(deps: RouterDeps, req: ApiRequest): Promise<Route
   // connection under the client's next request: read it to the end first.
   await discardBody(req);
   return res;
-}
-
-function honoApiRequest(c: Context): ApiRequest {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  return {
-    method: c.req.method,
-    url: new URL(c.req.url),
-    incoming,
-    header: (name) => c.req.header(name),
-    raw: () => c.req.raw,
-    get signal() {
-      return c.req.raw.signal;
-    },
-  };
 }
 
 /** True for paths only the hono path can serve: node-agent subresources need a web Request. */

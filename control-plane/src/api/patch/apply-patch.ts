@@ -3,7 +3,7 @@
 // replaced). Unlike real SSA there is NO field ownership: managedFields are neither tracked nor checked, so
 // there are no conflicts (`force` changes nothing), and fields a manager stops applying are NOT removed.
 // Nulls in the applied configuration are dropped (in SSA a null does not delete a field).
-import { parse } from 'yaml';
+import { yamlParser } from '../yaml.js';
 import { errors } from '../status.js';
 import { clone, isObj, type Obj } from './json-value.js';
 import { mergeMap } from './strategic.js';
@@ -22,7 +22,7 @@ export function parseApplyBody(body: string): Obj {
   let v: unknown;
   try {
     // kubectl sends JSON; JSON is YAML 1.2, so one parser serves both.
-    v = parse(body, { uniqueKeys: true, maxAliasCount: 100 });
+    v = yamlParser().parse(body, { uniqueKeys: true, maxAliasCount: 100 });
   } catch (e) {
     throw errors.badRequest(`invalid apply patch: error decoding YAML: ${(e as Error).message.split('\n')[0]}`);
   }
