@@ -9,3 +9,4 @@ export * from './quantity.js';
 export * from './events.js';
 export * from './labels.js';
 export * from './informer-factory.js';
+export * from './undici.js';

@@ -2,6 +2,7 @@
 // Both the controllers and the node agent talk to the API only through this, as client-go does.
 
 import type { Dispatcher } from 'undici';
+import { loadUndici } from './undici.js';
 import { ApiStatusError, type StatusBody } from './errors.js';
 import type { KubeList, KubeObject, ResourceRef, WatchEvent } from './types.js';
 
@@ -65,12 +66,11 @@ export class KubeClient {
   }
 
   /**
-   * undici is loaded on the first request, not at import: importing it costs ~200 ms, and
-   * `wasmkube up` should answer on its API before its clients need it.
+   * undici is loaded on the first request, not at import (undici.ts).
    */
   private agent(): Dispatcher | Promise<Dispatcher> {
     // Watches hold connections open for minutes: no body timeout, and enough connections per origin.
-    this.dispatcher ??= import('undici').then(
+    this.dispatcher ??= loadUndici().then(
       ({ Agent }) => (this.dispatcher = new Agent({ connections: 64, bodyTimeout: 0, headersTimeout: 30_000, keepAliveTimeout: 30_000 })),
     );
     return this.dispatcher;

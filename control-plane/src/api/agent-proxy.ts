@@ -10,9 +10,8 @@ import type { Store } from '../store/store.js';
 import type { NodeProxy, NodeProxyRequest } from './node-proxy.js';
 import { findResource, storageKey } from './resources.js';
 import { ApiError, errors } from './status.js';
+import { loadUndici } from '@wasmkube/client';
 
-/** undici is loaded on first use: importing it costs ~200 ms of API server start-up. */
-const undici = () => import('undici');
 
 type Obj = Record<string, any>;
 
@@ -61,7 +60,7 @@ export class AgentNodeProxy implements NodeProxy {
     req.request.signal?.addEventListener('abort', () => abort.abort());
     let res;
     try {
-      res = await (await undici()).request(new URL(path, agent), { signal: abort.signal, bodyTimeout: 0 });
+      res = await (await loadUndici()).request(new URL(path, agent), { signal: abort.signal, bodyTimeout: 0 });
     } catch (e) {
       throw new ApiError(503, 'ServiceUnavailable', `cannot reach the node agent at ${agent.host}: ${(e as Error).message}`);
     }

@@ -108,14 +108,32 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   }
 }
 
+/** The podCIDR the node IPAM controller gives this Node: watched, so the agent goes on the moment it is set. */
 async function waitForPodCidr(client: KubeClient, node: KubeObject, timeoutMs: number): Promise<string> {
+  type NodeView = KubeObject & { spec?: { podCIDR?: string } };
   const name = node.metadata.name as string;
-  const deadline = Date.now() + timeoutMs;
-  let current = node as KubeObject & { spec?: { podCIDR?: string } };
-  while (!current.spec?.podCIDR) {
-    if (Date.now() > deadline) throw new Error(`node ${name}: no podCIDR assigned by the control plane within ${timeoutMs / 1000}s (is the node IPAM controller running?)`);
-    await new Promise((r) => setTimeout(r, 50));
-    current = await client.get(R.nodes, undefined, name);
+  let cidr = (node as NodeView).spec?.podCIDR;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    while (!cidr && !abort.signal.aborted) {
+      await client
+        .watch<NodeView>(R.nodes, undefined, { fieldSelector: `metadata.name=${name}`, resourceVersion: node.metadata.resourceVersion as string, signal: abort.signal }, (ev) => {
+          cidr ??= ev.object.spec?.podCIDR;
+          if (cidr) abort.abort();
+        })
+        .catch((e) => {
+          if (!abort.signal.aborted) throw e;
+        });
+      // The watch ended (a server time-out, a restart): read the Node again and watch from there.
+      if (!cidr && !abort.signal.aborted) {
+        node = await client.get(R.nodes, undefined, name);
+        cidr = (node as NodeView).spec?.podCIDR;
+      }
+    }
+  } finally {
+    clearTimeout(timer);
   }
-  return current.spec.podCIDR;
+  if (!cidr) throw new Error(`node ${name}: no podCIDR assigned by the control plane within ${timeoutMs / 1000}s (is the node IPAM controller running?)`);
+  return cidr;
 }

@@ -13,7 +13,7 @@ import { Container } from './container.js';
 import { LoopbackNetwork, type PodNetwork } from './network.js';
 import { FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from './fuel-abi.js';
 import type { RunMessage } from './worker-protocol.js';
-import { Engine, calibrateFuelPerCoreSecond, type CompiledImage } from './engine/index.js';
+import { Engine, TYPICAL_FUEL_PER_CORE_SECOND, calibrateFuelInWorker, type CompiledImage } from './engine/index.js';
 import { WASI_FUNCTIONS } from './wasi-guest.js';
 
 /** What this host provides to guests: our preview1 functions and the WasmEdge socket extension. */
@@ -65,7 +65,10 @@ export interface SandboxOptions {
   poolSize?: number;
   logDir?: string;
   network?: PodNetwork;
-  /** Fuel units per core-second; measured with the engine's calibrateFuelPerCoreSecond() (~150 ms) if not given. */
+  /**
+   * Fuel units per core-second. If not given, measured (calibrateFuelInWorker, ~150 ms on a worker
+   * thread, once per process) while the sandbox already serves, with a typical value meanwhile.
+   */
   fuelPerCoreSecond?: number;
   /** Shares a compile cache with other users; a new Engine otherwise. */
   engine?: Engine;
@@ -96,7 +99,13 @@ export class Sandbox {
     this.network = opts.network ?? new LoopbackNetwork();
     this.logDir = opts.logDir ?? path.resolve('logs');
     this.engine = opts.engine ?? new Engine();
-    this.fuelPerCoreSecond = opts.fuelPerCoreSecond ?? calibrateFuelPerCoreSecond();
+    this.fuelPerCoreSecond = opts.fuelPerCoreSecond ?? TYPICAL_FUEL_PER_CORE_SECOND;
+    if (opts.fuelPerCoreSecond === undefined) {
+      calibrateFuelInWorker().then(
+        (c) => (this.fuelPerCoreSecond = c.fuelPerCoreSecond),
+        (e: Error) => process.emitWarning(`fuel calibration failed, using ${TYPICAL_FUEL_PER_CORE_SECOND} fuel per core-second: ${e.message}`),
+      );
+    }
   }
 
   /** Validates, instruments and compiles an image once (cached by digest and limits). Throws ImageError. */

@@ -6,9 +6,8 @@
 import type { Store } from '../../store/store.js';
 import { findResource, storagePrefix, type ResourceInfo } from '../resources.js';
 import { errors } from '../status.js';
+import { loadUndici } from '@wasmkube/client';
 
-/** undici is loaded on first use: importing it costs ~200 ms of API server start-up. */
-const undici = () => import('undici');
 
 type Obj = Record<string, any>;
 
@@ -40,7 +39,7 @@ async function summaries(store: Store): Promise<{ node: string; s: Summary }[]> 
       const endpoint = n.metadata?.annotations?.['wasmkube.dev/agent-endpoint'] as string | undefined;
       if (!endpoint) return undefined;
       try {
-        const res = await (await undici()).request(new URL('/stats/summary', endpoint), { headersTimeout: 2000, bodyTimeout: 2000 });
+        const res = await (await loadUndici()).request(new URL('/stats/summary', endpoint), { headersTimeout: 2000, bodyTimeout: 2000 });
         if (res.statusCode !== 200) {
           await res.body.dump();
           return undefined;

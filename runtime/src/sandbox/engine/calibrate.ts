@@ -6,6 +6,7 @@
 // kernel's fastest round (the least disturbed by other threads) and takes the geometric mean: a
 // quota is then within ~2x of the intended CPU share for any of them.
 
+import { Worker } from 'node:worker_threads';
 import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from '../fuel-abi.js';
 import { CALIBRATION_GUEST_BASE64 } from './calibration-guest.js';
 import { instrument } from './instrument.js';
@@ -72,6 +73,35 @@ export function calibrateFuel(opts: CalibrationOptions = {}): Calibration {
   const logMean = KERNELS.reduce((s, k) => s + Math.log(kernels[k]), 0) / KERNELS.length;
   cached = { fuelPerCoreSecond: Math.round(Math.exp(logMean)), kernels };
   return cached;
+}
+
+/**
+ * What a node uses until its own calibration is in: the geometric mean measured on the 2-core
+ * development machine (FACTS.md). The fuel meter adapts each guest's own rate at every check-in
+ * anyway, so this only shapes the first periods of a container started in the first ~200 ms.
+ */
+export const TYPICAL_FUEL_PER_CORE_SECOND = 14e9;
+
+let inWorker: Promise<Calibration> | undefined;
+
+/**
+ * calibrateFuel() on a worker thread, once per process: ~150 ms of measuring that would otherwise
+ * hold up the thread that creates the first Sandbox (the node agent's start).
+ */
+export function calibrateFuelInWorker(): Promise<Calibration> {
+  if (cached) return Promise.resolve(cached);
+  inWorker ??= new Promise<Calibration>((resolve, reject) => {
+    const w = new Worker(new URL('./calibrate-worker.js', import.meta.url), { stdout: false, stderr: false });
+    w.unref(); // never keeps a process alive
+    w.once('message', (c: Calibration) => {
+      cached ??= c;
+      resolve(cached);
+      void w.terminate();
+    });
+    w.once('error', reject);
+    w.once('exit', (code) => reject(new Error(`fuel calibration worker exited with code ${code}`)));
+  });
+  return inWorker;
 }
 
 /** Fuel units one core burns per CPU second running typical metered code. Cached after the first call. */

@@ -14,7 +14,9 @@ export {
   checkImports, validateBinary, validateImage, type ExportDescriptor, type ImportDescriptor, type ImportKind,
   type SupportedImports, type ValidatedImage,
 } from './validate.js';
-export { calibrateFuel, calibrateFuelPerCoreSecond, type Calibration, type CalibrationOptions } from './calibrate.js';
+export {
+  calibrateFuel, calibrateFuelInWorker, calibrateFuelPerCoreSecond, TYPICAL_FUEL_PER_CORE_SECOND, type Calibration, type CalibrationOptions,
+} from './calibrate.js';
 export { useOptimizingTier } from './tier.js';
 export { formatBytes, formatQuantity } from './units.js';
 export { runGuest, FuelExhausted, type GuestOptions, type GuestResult } from './mini-wasi.js';
