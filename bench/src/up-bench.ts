@@ -17,7 +17,7 @@ import { request } from 'undici';
 import { fmtMs } from './api-stats.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(REPO, 'cli/dist/main.js');
+const CLI = join(REPO, 'cli/dist/bundle/main.js');
 const SAMPLES = join(REPO, 'sample-pods/manifests');
 
 function rssMb(pid: number): number {

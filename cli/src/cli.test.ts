@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
-const REPO = resolve(dirname(MAIN), '../..');
+// The bundle is what users run (`npm start`, the `wasmkube` bin): test that one.
+const MAIN = fileURLToPath(new URL('./bundle/main.js', import.meta.url));
+const REPO = resolve(dirname(MAIN), '../../..');
 const HTTPD = join(REPO, 'runtime/src/sandbox/testdata/httpd.wasm');
 const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32';
 

@@ -69,6 +69,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   let cp: RunningControlPlane | undefined;
   let controllers: RunningControllers | undefined;
   let scheduler: Scheduler | undefined;
+  let controlLoops: Promise<void> | undefined;
   const nodes: NodeAgent[] = [];
   let client: KubeClient | undefined;
   let restart: (name: string) => Promise<NodeAgent> = async () => {
@@ -77,6 +78,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 
   const stop = async () => {
     for (const n of nodes.splice(0)) await n.stop(2_000).catch(() => undefined);
+    await controlLoops?.catch(() => undefined);
     await scheduler?.stop().catch(() => undefined);
     await controllers?.stop().catch(() => undefined);
     await client?.close().catch(() => undefined);
@@ -92,15 +94,21 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const kubeconfig = join(dataDir, 'kubeconfig');
     await writeKubeconfig(kubeconfig, cp.url);
     client = new KubeClient(cp.url, { userAgent: 'wasmkube-cli/0.1' });
-    controllers = await startControllers(cp.url, { clusterCidr: ranges.podCidr });
-    scheduler = new Scheduler(new KubeClient(cp.url, { userAgent: 'default-scheduler/wasmkube' }));
-    await scheduler.start();
-    log(`scheduler and controllers running (pod range ${ranges.podCidr}, service range ${ranges.serviceCidr})`);
+    const apiUrl = cp.url;
+    // The controllers and scheduler start while the runtime loads and the nodes register: a node
+    // waits only for the node IPAM controller to give it a podCIDR.
+    controlLoops = (async () => {
+      controllers = await startControllers(apiUrl, { clusterCidr: ranges.podCidr });
+      scheduler = new Scheduler(new KubeClient(apiUrl, { userAgent: 'default-scheduler/wasmkube' }));
+      await scheduler.start();
+      log(`scheduler and controllers running (pod range ${ranges.podCidr}, service range ${ranges.serviceCidr})`);
+    })();
+    // Settled before anything else can throw, so that a failure of either half is never unhandled.
+    controlLoops.catch(() => undefined);
 
     const images: [string, Uint8Array][] = [];
     for (const [name, src] of Object.entries(opts.images ?? {})) images.push([name, typeof src === 'string' ? await readFile(src) : src]);
 
-    const apiUrl = cp.url;
     const { ClusterNetwork, Sandbox, SandboxRuntime, startNodeAgent } = await import('@wasmkube/runtime');
     const startNode = async (name: string): Promise<NodeAgent> => {
       const nodeDir = join(dataDir, 'nodes', name);
@@ -128,7 +136,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     };
 
     const count = opts.nodes ?? 1;
-    for (let i = 0; i < count; i++) nodes.push(await startNode(`node-${i + 1}`));
+    const agents = await Promise.allSettled(Array.from({ length: count }, (_, i) => startNode(`node-${i + 1}`)));
+    for (const r of agents) if (r.status === 'fulfilled') nodes.push(r.value);
+    const failed = agents.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    await controlLoops;
 
     const c = client;
     return {
