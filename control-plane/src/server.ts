@@ -1,5 +1,6 @@
 // The API server process part: the REST surface on a node:http server (hono's adapter only for the
-// node-agent subresources), the system namespaces ensured at start, the namespace clean-up loop, and a close() that ends open watches.
+// node-agent subresources), the system namespaces ensured at start, the namespace clean-up loop,
+// and a close() that ends open watches.
 
 import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { ObjectService } from './api/objects.js';
 import { ensureSystemNamespaces, NamespaceCleaner } from './api/namespaces.js';
 import type { RouterDeps } from './api/router.js';
 import { nodeListener } from './api/node-listener.js';
+import { errors } from './api/status.js';
 import type { WatchRegistry } from './api/watch.js';
 import type { NodeProxy } from './api/node-proxy.js';
 import { noNodeProxy } from './api/node-proxy.js';
@@ -74,7 +76,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   let viaHono: Promise<RequestListener> | undefined;
   const lazyHono: RequestListener = (req, res) => {
     viaHono ??= import('./api/hono-app.js').then((m) => m.honoListener(deps));
-    void viaHono.then((listener) => listener(req, res));
+    viaHono.then(
+      (listener) => listener(req, res),
+      (e: Error) => {
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(errors.internal(`loading the node proxy: ${e.message}`).toStatus()));
+      },
+    );
   };
   const server = createServer(nodeListener(deps, lazyHono));
   server.on('upgrade', (req, socket, head) => {

@@ -13,7 +13,7 @@ import { errors } from './status.js';
 export function honoListener(deps: RouterDeps): RequestListener {
   const app = new Hono();
   app.onError((err) => errorResponse(err).toResponse());
-  app.notFound((c) => new Reply(404, JSON.stringify(errors.notFoundPath(`${c.req.method} ${new URL(c.req.url).pathname}`).toStatus()), { 'Content-Type': 'application/json' }).toResponse());
+  app.notFound((c) => errorResponse(errors.notFoundPath(`${c.req.method} ${new URL(c.req.url).pathname}`)).toResponse());
   app.all('*', async (c) => {
     const res = await dispatch(deps, honoApiRequest(c));
     return res instanceof Reply ? res.toResponse() : res;

@@ -76,8 +76,8 @@ export function calibrateFuel(opts: CalibrationOptions = {}): Calibration {
 }
 
 /**
- * What a node uses until its own calibration is in: the geometric mean measured on the 2-core
- * development machine (FACTS.md). The fuel meter adapts each guest's own rate at every check-in
+ * What a node uses until its own calibration is in: the geometric mean calibrateFuel() measured on
+ * the 2-core development machine (14.3e9). The fuel meter adapts each guest's own rate at every check-in
  * anyway, so this only shapes the first periods of a container started in the first ~200 ms.
  */
 export const TYPICAL_FUEL_PER_CORE_SECOND = 14e9;
