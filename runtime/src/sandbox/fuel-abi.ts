@@ -33,5 +33,12 @@ export const FUEL_GLOBAL_EXPORT = 'wasmkube_fuel';
 //  - with a memory limit, the module exports a mutable i32 global "wasmkube_grow_failed" that
 //    memory.grow sets to 1 when it fails: a guest that traps or aborts while it is 1 ran out of
 //    memory (report OOMKilled, exit code 137).
+//  - compiled with hosted memories, the module imports its own memories instead of defining them,
+//    as (import "wasmkube" "memory<index>" (memory …)) with the limits it declared: the host creates
+//    each with the container's memory limit as its maximum.
 export const START_EXPORT = 'wasmkube_start';
 export const GROW_FAILED_EXPORT = 'wasmkube_grow_failed';
+
+export function hostedMemoryName(memoryIndex: number): string {
+  return `memory${memoryIndex}`;
+}

@@ -292,7 +292,25 @@ test('engine images: C memory bomb OOMKilled at limits.memory, C loop stopped by
   assert.deepEqual([sb2.reason, sb2.exitCode], ['FuelExhausted', 152]);
   assert.ok(b.usage().fuelConsumed >= 2e8);
 
-  await assert.rejects(sb.start({ id: 'x', image: bomb, limits: { memoryBytes: 1 << 30 } }), /memory limit/);
+});
+
+test('one compile serves every memory limit: each container gets its own cap, made at its start', async () => {
+  const compiled = sb.engine.cachedImages;
+  const small = await sb.compile(guestBytes('membomb'), { memoryLimitBytes: 8 << 20 });
+  const big = await sb.compile(guestBytes('membomb'), { memoryLimitBytes: 24 << 20 });
+  assert.equal(big.module, small.module, 'the same compiled module');
+  assert.ok(sb.engine.cachedImages <= compiled + 1);
+  const a = await sb.start({ id: 'cap24', image: small, limits: { memoryBytes: 24 << 20 } });
+  const st = await a.exited;
+  assert.deepEqual([st.reason, st.exitCode], ['OOMKilled', 137], st.message);
+  const mib = Number(/^malloc failed after (\d+) MiB$/.exec(logLines('cap24')[0].content)?.[1]);
+  assert.ok(mib >= 16 && mib < 24, `malloc failed after ${mib} MiB under a 24 MiB limit`);
+  // A limit below the module's initial memory fails the start, with the engine's reason.
+  const tiny = await sb.compile(await assembleWat('(module (memory (export "memory") 32) (func (export "_start")))'));
+  await assert.rejects(sb.start({ id: 'tiny', image: tiny, limits: { memoryBytes: 1 << 20 } }), {
+    name: 'ImageError', reason: 'MemoryLimitTooLow', message: "memory limit 1Mi is below the module's initial memory of 2 MiB",
+  });
+  await assert.rejects(sb.compile(await assembleWat('(module (memory (export "memory") 32) (func (export "_start")))'), { memoryLimitBytes: 1 << 20 }), /memory limit 1Mi is below/);
 });
 
 test('images: garbage bytes and unsupported imports are refused with a clear message', async () => {

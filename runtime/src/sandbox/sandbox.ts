@@ -13,7 +13,7 @@ import { Container } from './container.js';
 import { LoopbackNetwork, type PodNetwork } from './network.js';
 import { FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from './fuel-abi.js';
 import type { RunMessage } from './worker-protocol.js';
-import { Engine, TYPICAL_FUEL_PER_CORE_SECOND, calibrateFuelInWorker, type CompiledImage } from './engine/index.js';
+import { Engine, TYPICAL_FUEL_PER_CORE_SECOND, calibrateFuelInWorker, hostedMemories, type CompiledImage } from './engine/index.js';
 import { WASI_FUNCTIONS } from './wasi-guest.js';
 
 /** What this host provides to guests: our preview1 functions and the WasmEdge socket extension. */
@@ -32,7 +32,10 @@ export interface ListenPort {
 export interface ContainerLimits {
   /** limits.cpu in millicores: a CFS-like rate (needs a fuel-metered module). */
   cpuMillis?: number;
-  /** limits.memory: the image must have been compiled with this cap (sandbox.compile); used to report OOMKilled. */
+  /**
+   * limits.memory: every linear memory's maximum (default: the limit the image was compiled for).
+   * An image from sandbox.compile() takes any limit; one compiled with the cap inside must match it.
+   */
   memoryBytes?: number;
   /** Total fuel before the guest is trapped with reason FuelExhausted. */
   fuelBudget?: number;
@@ -75,7 +78,11 @@ export interface SandboxOptions {
 }
 
 export interface SandboxCompileOptions {
-  /** limits.memory in bytes: written into the module as every memory's maximum. */
+  /**
+   * limits.memory in bytes: checked against the module's initial memory (MemoryLimitTooLow) and
+   * the default for start(); the cap itself is applied per container, so the same bytes compile once
+   * whatever the limit.
+   */
   memoryLimitBytes?: number;
   /** Fuel instrumentation (default true): needed for cpu limits, fuel budgets and CPU usage. */
   metered?: boolean;
@@ -93,6 +100,7 @@ export class Sandbox {
   private readonly logDir: string;
   private readonly containers = new Set<Container>();
   private closed = false;
+  private preparing: Promise<void> = Promise.resolve();
 
   constructor(opts: SandboxOptions = {}) {
     this.pool = new WorkerPool(opts.poolSize ?? 2);
@@ -108,9 +116,23 @@ export class Sandbox {
     }
   }
 
-  /** Validates, instruments and compiles an image once (cached by digest and limits). Throws ImageError. */
+  /** Validates, instruments and compiles an image once (cached by digest and metering). Throws ImageError. */
   compile(bytes: Uint8Array, opts: SandboxCompileOptions = {}): Promise<CompiledImage> {
-    return this.engine.compile(bytes, { ...opts, supportedImports });
+    return this.engine.compile(bytes, { ...opts, hostMemories: true, supportedImports });
+  }
+
+  /**
+   * Compiles an image ahead of its first container (at image load), so that the container starts
+   * without compiling. One at a time, metered (as the kubelet starts them): a node starting up
+   * keeps a core for itself. A container that needs the image meanwhile shares the same compile;
+   * errors are left for its start to report.
+   */
+  prepare(bytes: Uint8Array): Promise<void> {
+    this.preparing = this.preparing.then(() => this.compile(bytes, { metered: true })).then(
+      () => undefined,
+      () => undefined,
+    );
+    return this.preparing;
   }
 
   async start(o: StartOptions): Promise<Container> {
@@ -121,9 +143,11 @@ export class Sandbox {
     const mounts = o.mounts ?? [];
     const limits = { ...o.limits };
     limits.memoryBytes ??= image?.memoryLimitBytes;
-    if (image && limits.memoryBytes !== image.memoryLimitBytes) {
+    if (image && !image.hostMemories && limits.memoryBytes !== image.memoryLimitBytes) {
       throw new Error(`container ${o.id}: memory limit ${limits.memoryBytes} needs the image compiled with memoryLimitBytes ${limits.memoryBytes} (it has ${image.memoryLimitBytes ?? 'none'})`);
     }
+    // The container's own memories, capped: MemoryLimitTooLow before any socket is opened.
+    const memories = image?.hostMemories ? hostedMemories(image, limits.memoryBytes) : undefined;
     const metered = image ? image.metered : isFuelMetered(module);
     if (!metered && (limits.cpuMillis !== undefined || limits.fuelBudget !== undefined)) {
       throw new Error(`container ${o.id}: cpu limit / fuel budget need a fuel-metered image (compile it with the engine)`);
@@ -165,6 +189,7 @@ export class Sandbox {
     const msg: RunMessage = {
       type: 'run', module, sab, args: o.args ?? [o.id], env, stdin, stdinStream: !!o.stdio?.stdin,
       memoryBytes: limits.memoryBytes,
+      memories,
       startExport: image?.startExport,
       growFailedExport: image?.growFailedExport,
       fuel: metered ? { fuelPerCoreSecond: this.fuelPerCoreSecond, cpuMillis: limits.cpuMillis, budget: limits.fuelBudget } : undefined,

@@ -49,12 +49,16 @@ function run(msg: RunMessage): void {
     }
   }
   let meter: FuelMeter | undefined;
+  const host: WebAssembly.ModuleImports = {};
   if (msg.fuel) {
     meter = new FuelMeter(ch.v.usage, ch.v.misc, ch.clock, msg.fuel);
-    imports[FUEL_IMPORT_MODULE] = { [FUEL_IMPORT_NAME]: meter.outOfFuel };
+    host[FUEL_IMPORT_NAME] = meter.outOfFuel;
   }
+  imports[FUEL_IMPORT_MODULE] = host;
   let instance: WebAssembly.Instance;
   try {
+    // The guest's memories, with the container's memory limit as their maximum.
+    for (const m of msg.memories ?? []) host[m.name] = new WebAssembly.Memory(m);
     instance = new WebAssembly.Instance(msg.module, imports);
   } catch (err) {
     send({ type: 'exit', at: Date.now(), startError: (err as Error).message, memoryBytes: 0 });

@@ -1,5 +1,7 @@
 // Messages between the Sandbox (main thread) and a container's worker.
 
+import type { HostedMemory } from './engine/engine.js';
+
 export interface RunMessage {
   type: 'run';
   module: WebAssembly.Module;
@@ -12,6 +14,8 @@ export interface RunMessage {
   /** Present when the module imports wasmkube.out_of_fuel (fuel-abi.ts). */
   fuel?: { fuelPerCoreSecond: number; cpuMillis?: number; budget?: number };
   memoryBytes?: number;
+  /** The guest's own memories, created here with these limits and imported as wasmkube.<name> (engine hostedMemories()). */
+  memories?: HostedMemory[];
   /** CompiledImage.startExport: called right after instantiation (the module's moved start function). */
   startExport?: string;
   /** CompiledImage.growFailedExport: an i32 global the instrumented module sets when memory.grow fails. */

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from '../fuel-abi.js';
 import { calibrateFuel, calibrateFuelPerCoreSecond } from './calibrate.js';
-import { Engine } from './engine.js';
+import { Engine, hostedMemories } from './engine.js';
 import { ImageError } from './errors.js';
 import { runGuest } from './mini-wasi.js';
 import { testdata, wat } from './testing/wat.js';
@@ -54,6 +54,32 @@ test('compile is cached by digest, memory limit and metering; concurrent compile
     (e: unknown) => e instanceof ImageError && e.reason === 'UnsupportedImport' && e.message === 'unsupported import "fd_write" from module "wasi_snapshot_preview1"',
   );
   assert.equal(engine.cachedImages, 3);
+});
+
+test('hostMemories: one compile for every memory limit, the limit checked and carried per call', async () => {
+  const engine = new Engine();
+  const bytes = testdata('membomb.wasm');
+  const a = await engine.compile(bytes, { supportedImports: wasi, hostMemories: true, memoryLimitBytes: 8 << 20 });
+  const b = await engine.compile(bytes, { supportedImports: wasi, hostMemories: true, memoryLimitBytes: 64 << 20 });
+  const none = await engine.compile(bytes, { supportedImports: wasi, hostMemories: true });
+  assert.equal(engine.cachedImages, 1);
+  assert.equal(a.module, b.module);
+  assert.deepEqual([a.memoryLimitBytes, b.memoryLimitBytes, none.memoryLimitBytes], [8 << 20, 64 << 20, undefined]);
+  assert.equal(a.hostMemories, true);
+  const [mem] = hostedMemories(a);
+  assert.deepEqual(mem, { name: 'memory0', initial: a.memories[0].initialPages, maximum: 128, shared: false });
+  assert.equal(hostedMemories(a, 16 << 20)[0].maximum, 256);
+  assert.equal(hostedMemories(none)[0].maximum, none.memories[0].maximumPages);
+  const run = (limitBytes: number) =>
+    runGuest(a.module, { args: ['64'], memories: Object.fromEntries(hostedMemories(a, limitBytes).map((d) => [d.name, new WebAssembly.Memory(d)])) });
+  const small = run(8 << 20);
+  const big = run(32 << 20);
+  const held = (r: { stdout: string }) => Number(/allocated (\d+) MiB/.exec(r.stdout)?.[1]);
+  assert.ok(held(small) < 8 && held(big) >= 24 && held(big) < 32, `held ${held(small)} MiB under 8 MiB, ${held(big)} MiB under 32 MiB`);
+  assert.equal(small.growFailed, 1);
+  await assert.rejects(engine.compile(bytes, { supportedImports: wasi, hostMemories: true, memoryLimitBytes: 64 << 10 }), { reason: 'MemoryLimitTooLow' });
+  assert.throws(() => hostedMemories(a, 64 << 10), { reason: 'MemoryLimitTooLow' });
+  assert.equal(engine.cachedImages, 1);
 });
 
 test('bad images are rejected with ImageError and not cached', async () => {

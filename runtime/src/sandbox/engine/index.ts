@@ -7,9 +7,11 @@
 // In the worker: provide image.imports plus, when image.metered, wasmkube.out_of_fuel (fuel-abi.ts);
 // set exports.wasmkube_fuel to the grant; call image.startExport if set; then _start. To stop the
 // guest from out_of_fuel use trapUncatchably(). image.growFailedExport set to 1 = a memory.grow failed.
-export { Engine, sha256Hex, type CompileOptions, type CompiledImage, type EngineOptions } from './engine.js';
+// Compiled with hostMemories: also provide wasmkube.<name> = new WebAssembly.Memory(d) for every d of
+// hostedMemories(image, limitBytes).
+export { Engine, hostedMemories, sha256Hex, type CompileOptions, type CompiledImage, type EngineOptions, type HostedMemory } from './engine.js';
 export { ImageError, type ImageErrorReason } from './errors.js';
-export { instrument, type InstrumentOptions, type InstrumentResult, type MemoryInfo } from './instrument.js';
+export { cappedMaximumPages, instrument, type InstrumentOptions, type InstrumentResult, type MemoryInfo } from './instrument.js';
 export {
   checkImports, validateBinary, validateImage, type ExportDescriptor, type ImportDescriptor, type ImportKind,
   type SupportedImports, type ValidatedImage,

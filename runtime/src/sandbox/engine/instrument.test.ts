@@ -364,6 +364,41 @@ test('memory cap: memory.grow returns -1 beyond it and the failure is flagged', 
   assert.equal(small.memories[0].maximumPages, 2);
 });
 
+test('hosted memories: the module imports its memories, the host makes them with the cap, grow failures are flagged', async () => {
+  const bytes = await wat(`(module (memory (export "memory") 1 100) (data (i32.const 8) "hi")
+    (func (export "grow") (param i32) (result i32) local.get 0 memory.grow)
+    (func (export "peek") (result i32) i32.const 8 i32.load8_u))`);
+  for (const isMetered of [false, true]) {
+    const out = instrument(bytes, { metered: isMetered, hostMemories: true });
+    assert.deepEqual(out.memories, [{ importedFrom: { module: FUEL_IMPORT_MODULE, name: 'memory0' }, initialPages: 1, maximumPages: 100, shared: false, memory64: false }]);
+    const module = new WebAssembly.Module(out.bytes);
+    assert.deepEqual(WebAssembly.Module.imports(module).filter((i) => i.kind === 'memory'), [{ module: FUEL_IMPORT_MODULE, name: 'memory0', kind: 'memory' }]);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 3 });
+    const inst = new WebAssembly.Instance(module, { [FUEL_IMPORT_MODULE]: { [FUEL_IMPORT_NAME]: () => {}, memory0: memory } });
+    const e = inst.exports as Record<string, any>;
+    if (isMetered) e[FUEL_GLOBAL_EXPORT].value = 1n << 40n;
+    assert.equal(e.memory, memory, 'the exported memory is the host memory');
+    assert.equal(e.peek(), 'h'.charCodeAt(0), 'data segments land in the host memory');
+    assert.equal(e.grow(2), 1);
+    assert.equal(e[GROW_FAILED_EXPORT].value, 0);
+    assert.equal(e.grow(1), -1);
+    assert.equal(e[GROW_FAILED_EXPORT].value, 1);
+    // The module's own maximum still binds: a bigger host memory does not link.
+    assert.throws(() => new WebAssembly.Instance(module, { [FUEL_IMPORT_MODULE]: { [FUEL_IMPORT_NAME]: () => {}, memory0: new WebAssembly.Memory({ initial: 1, maximum: 200 }) } }), WebAssembly.LinkError);
+  }
+  assert.throws(() => instrument(bytes, { metered: true, hostMemories: true, memoryLimitBytes: 1 << 20 }), /exclude each other/);
+});
+
+test('hosted memories: a C program runs unchanged in a memory the host made', () => {
+  const module = new WebAssembly.Module(instrument(testdata('membomb.wasm'), { metered: true, hostMemories: true }).bytes);
+  const c = runGuest(module, { args: ['3'], memories: { memory0: new WebAssembly.Memory({ initial: 6, maximum: 16 << 4 }) } });
+  assert.match(c.stdout, /allocated 3 MiB/);
+  const capped = runGuest(module, { args: ['64'], memories: { memory0: new WebAssembly.Memory({ initial: 6, maximum: 16 << 4 }) } });
+  const n = Number(/allocated (\d+) MiB/.exec(capped.stdout)?.[1]);
+  assert.ok(n >= 12 && n < 16, `allocated ${n} MiB in a 16 MiB memory`);
+  assert.equal(capped.growFailed, 1);
+});
+
 test('memory cap below the initial memory is a clear error', async () => {
   const bytes = await wat('(module (memory 32))');
   assert.throws(

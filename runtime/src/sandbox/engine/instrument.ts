@@ -1,16 +1,19 @@
 // Rewrites a validated core module for the sandbox:
 //  - memory cap: every memory's maximum becomes min(max, floor(limit / 64 KiB)) pages;
+//  - or hosted memories: the module's own memories become imports (wasmkube.memory0, …) that the
+//    host creates at instantiation with the container's cap, so that one compiled module serves
+//    every memory limit (and can be compiled before any pod asks for it);
 //  - fuel metering (fuel-abi.ts): import wasmkube.out_of_fuel, export the i64 global wasmkube_fuel,
 //    meter every body (instrument-body.ts). Adding a function import shifts every defined
 //    function's index by one, so calls, ref.func, exports, elements and the start function are
 //    renumbered, and so are the function names in the name section (names.ts). A start function becomes the export wasmkube_start,
 //    so that the host can set the fuel grant before any guest code runs;
-//  - with a memory cap, an exported i32 global wasmkube_grow_failed that memory.grow sets to 1
-//    when it fails: the host's evidence for OOMKilled.
+//  - with a memory cap or hosted memories, an exported i32 global wasmkube_grow_failed that
+//    memory.grow sets to 1 when it fails: the host's evidence for OOMKilled.
 
 import { Reader, Writer } from './bytes.js';
 import { ImageError } from './errors.js';
-import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME, GROW_FAILED_EXPORT, START_EXPORT } from '../fuel-abi.js';
+import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME, GROW_FAILED_EXPORT, START_EXPORT, hostedMemoryName } from '../fuel-abi.js';
 import { instrumentBody, type BodyContext } from './instrument-body.js';
 import { Op, newDecoded, readInstruction, readValType } from './instructions.js';
 import {
@@ -23,14 +26,16 @@ import { formatBytes, formatQuantity } from './units.js';
 
 export interface InstrumentOptions {
   metered: boolean;
-  /** limits.memory in bytes; undefined = no cap. */
+  /** limits.memory in bytes, written into the module; undefined = no cap. */
   memoryLimitBytes?: number;
+  /** The module's own memories become imports the host creates (and caps) per instance. Not with memoryLimitBytes. */
+  hostMemories?: boolean;
   /** Bulk memory ops (memory.fill/copy/init) cost length >> bulkShift extra fuel. Default 3. */
   bulkShift?: number;
 }
 
 export interface MemoryInfo {
-  /** Set for an imported memory: the host creates it with these limits. */
+  /** Set for an imported memory (a hosted one comes from wasmkube.memory<i>): the host creates it with these limits. */
   importedFrom?: { module: string; name: string };
   initialPages: number;
   /** After the cap; undefined = the engine's default (4 GiB for 32-bit memories). */
@@ -80,33 +85,38 @@ export function instrument(bytes: Uint8Array, opts: InstrumentOptions): Instrume
     }
   }
 
-  // ---- memory cap
+  // ---- memory cap, or memories the host creates
+  if (opts.hostMemories && opts.memoryLimitBytes !== undefined) throw new Error('instrument: hostMemories and memoryLimitBytes exclude each other');
+  const hosted = opts.hostMemories === true && definedMems.length > 0;
+  if (hosted && definedMems.some((l) => l.flags & 4)) {
+    throw new ImageError('UnsupportedImage', 'the module defines a 64-bit memory (memory64), which is not supported');
+  }
   const memories: MemoryInfo[] = [];
-  const cap = opts.memoryLimitBytes === undefined ? undefined : Math.floor(opts.memoryLimitBytes / PAGE);
+  const limit = opts.memoryLimitBytes;
+  const cap = limit === undefined ? undefined : Math.floor(limit / PAGE);
   const capLimits = (l: Limits): void => {
-    if (cap === undefined) return;
-    if (l.min > cap) {
-      throw new ImageError(
-        'MemoryLimitTooLow',
-        `memory limit ${formatQuantity(opts.memoryLimitBytes!)} is below the module's initial memory of ${formatBytes(l.min * PAGE)}`,
-      );
-    }
-    l.max = l.max === undefined ? cap : Math.min(l.max, cap);
+    if (limit !== undefined) l.max = cappedMaximumPages(l.min, l.max, limit);
   };
+  const hostedImports: Import[] = [];
   for (const imp of importedMems) {
     capLimits(imp.limits!);
     memories.push(memoryInfo(imp.limits!, imp));
   }
-  for (const l of definedMems) {
+  definedMems.forEach((l, i) => {
     capLimits(l);
-    memories.push(memoryInfo(l));
-  }
-  if (cap !== undefined && definedMems.length > 0) m.put(SectionId.memory, writeMemories(definedMems));
+    if (!hosted) return memories.push(memoryInfo(l));
+    const imp: Import = { module: FUEL_IMPORT_MODULE, name: hostedMemoryName(importedMems.length + i), kind: 2, limits: l, desc: new Uint8Array(0) };
+    hostedImports.push(imp);
+    memories.push(memoryInfo(l, imp));
+  });
+  if (hosted) m.remove((s) => s.id === SectionId.memory);
+  else if (cap !== undefined && definedMems.length > 0) m.put(SectionId.memory, writeMemories(definedMems));
 
-  if (!metered && cap === undefined) return { bytes, memories }; // nothing to rewrite
+  if (!metered && cap === undefined && !opts.hostMemories) return { bytes, memories }; // nothing to rewrite
 
   const memory64 = memories.map((x) => x.memory64);
-  const newImports: Import[] = [...imports];
+  // Imported memories keep their indices; hosted ones follow them, as the defined ones did.
+  const newImports: Import[] = [...imports, ...hostedImports];
   let globals = countGlobals(m);
   const newGlobals: Uint8Array[] = [];
   const newExports = exports.map((e) => (e.kind === 0 ? { ...e, index: remap(e.index) } : e));
@@ -123,13 +133,13 @@ export function instrument(bytes: Uint8Array, opts: InstrumentOptions): Instrume
     newExports.push({ name: FUEL_GLOBAL_EXPORT, kind: 3, index: fuelGlobal });
   }
   let growGlobal = -1;
-  if (cap !== undefined && memories.length > 0) {
+  if ((cap !== undefined || opts.hostMemories) && memories.length > 0) {
     growGlobal = importedGlobals + globals++;
     newGlobals.push(new Uint8Array([0x7f, 0x01, Op.i32_const, 0x00, Op.end]));
     newExports.push({ name: GROW_FAILED_EXPORT, kind: 3, index: growGlobal });
     result.growFailedExport = GROW_FAILED_EXPORT;
   }
-  if (newImports.length > 0 && (metered || cap !== undefined)) m.put(SectionId.import, writeImports(newImports));
+  if (newImports.length > 0 && (metered || cap !== undefined || hosted)) m.put(SectionId.import, writeImports(newImports));
   if (newGlobals.length > 0 || metered) rewriteGlobals(m, newGlobals, remap);
 
   // ---- start function → export, so that no guest code runs before the host sets the grant
@@ -166,6 +176,15 @@ export function instrument(bytes: Uint8Array, opts: InstrumentOptions): Instrume
 
 function kindName(kind: number): string {
   return ['function', 'table', 'memory', 'global', 'tag'][kind] ?? `kind ${kind}`;
+}
+
+/** The pages a memory may grow to under limitBytes; throws MemoryLimitTooLow when its initial size is already above it. */
+export function cappedMaximumPages(initialPages: number, maximumPages: number | undefined, limitBytes: number): number {
+  const cap = Math.floor(limitBytes / PAGE);
+  if (initialPages > cap) {
+    throw new ImageError('MemoryLimitTooLow', `memory limit ${formatQuantity(limitBytes)} is below the module's initial memory of ${formatBytes(initialPages * PAGE)}`);
+  }
+  return maximumPages === undefined ? cap : Math.min(maximumPages, cap);
 }
 
 function memoryInfo(l: Limits, imp?: Import): MemoryInfo {

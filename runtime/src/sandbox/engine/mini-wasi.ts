@@ -15,6 +15,8 @@ export interface GuestOptions {
   budget?: bigint;
   /** Entry point. Default _start. */
   entry?: string;
+  /** Hosted memories (instrument's hostMemories): wasmkube.<name> → memory. */
+  memories?: Record<string, WebAssembly.Memory>;
 }
 
 export interface GuestResult {
@@ -115,7 +117,7 @@ export function runGuest(module: WebAssembly.Module, opts: GuestOptions = {}): G
   };
   const instance = new WebAssembly.Instance(module, {
     wasi_snapshot_preview1: preview1,
-    [FUEL_IMPORT_MODULE]: { [FUEL_IMPORT_NAME]: outOfFuel },
+    [FUEL_IMPORT_MODULE]: { [FUEL_IMPORT_NAME]: outOfFuel, ...opts.memories },
   });
   memory = instance.exports.memory as WebAssembly.Memory;
   fuel = instance.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global | undefined;
