@@ -65,6 +65,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 export class Engine {
   private readonly cache = new Map<string, Promise<CompiledImage>>();
   private readonly maxCached: number;
+  private compiling: Promise<void> = Promise.resolve();
 
   constructor(opts: EngineOptions = {}) {
     this.maxCached = opts.maxCachedImages ?? 64;
@@ -96,6 +97,21 @@ export class Engine {
     return { ...image, memoryLimitBytes: opts.memoryLimitBytes };
   }
 
+  /**
+   * Compiles run one after another, in the order they were asked for. V8 already spreads one compile
+   * over every core, and compiles started together all finish together (measured on 2 cores: five
+   * 30–100 KB modules side by side all done at ~150 ms; one at a time the first at ~50 ms) — the
+   * first pod of `up` waited for the images of every pod applied after it.
+   */
+  private oneAtATime<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.compiling.then(job);
+    this.compiling = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
   /** Drops every cached image. */
   clear(): void {
     this.cache.clear();
@@ -114,7 +130,7 @@ export class Engine {
     // process with nothing else to do exits mid-compile ("unsettled top-level await"). Hold a timer.
     const keepAlive = setInterval(() => {}, 60_000);
     try {
-      module = await WebAssembly.compile(out.bytes);
+      module = await this.oneAtATime(() => WebAssembly.compile(out.bytes));
     } catch (e) {
       throw new ImageError('InstrumentationFailed', `the instrumented module does not compile (a bug in the engine): ${(e as Error).message}`);
     } finally {
