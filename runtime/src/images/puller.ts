@@ -2,7 +2,7 @@
 // pulled images in memory by digest so that a second pod of the same image starts at once.
 
 import { readFile } from 'node:fs/promises';
-import { request } from 'undici';
+import { loadUndici } from '@wasmkube/client';
 import { ImageStore, sha256 } from './image-store.js';
 import { parseImageReference, type ImageReference } from './reference.js';
 
@@ -79,7 +79,7 @@ export class ImagePuller {
         }
       case 'http': {
         try {
-          const res = await request(ref.location, { headersTimeout: 30_000, bodyTimeout: 60_000 });
+          const res = await (await loadUndici()).request(ref.location, { headersTimeout: 30_000, bodyTimeout: 60_000 });
           if (res.statusCode !== 200) {
             await res.body.dump();
             throw new Error(`HTTP ${res.statusCode}`);

@@ -11,7 +11,8 @@ import net from 'node:net';
 import { existsSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { readLog } from '../sandbox/log-reader.js';
-import { handleAttachUpgrade, handleExecUpgrade, handlePortForwardUpgrade } from '../streaming/index.js';
+// exec/attach/port-forward (WebSocket and SPDY) load on the first upgrade: a node starts without them.
+import type { handleExecUpgrade } from '../streaming/index.js';
 import type { PodManager } from './pod-manager.js';
 import type { PodWorker } from './pod/pod-worker.js';
 
@@ -121,6 +122,7 @@ async function handleUpgrade(pods: PodManager, req: IncomingMessage, socket: Dup
     socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify(status(404, 'NotFound', `pod not found on this node`))}`);
     return;
   }
+  const { handleAttachUpgrade, handleExecUpgrade, handlePortForwardUpgrade } = await import('../streaming/index.js');
   if (r.kind === 'exec' || r.kind === 'attach') {
     const container = r.container ?? r.query.get('container') ?? w.ctx.pod.spec.containers[0]?.name;
     const handler = r.kind === 'exec' ? handleExecUpgrade : handleAttachUpgrade;

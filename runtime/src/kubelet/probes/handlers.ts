@@ -2,7 +2,7 @@
 // with a timeout, and words the outcome as kubelet does in its events.
 
 import net from 'node:net';
-import { request } from 'undici';
+import { loadUndici } from '@wasmkube/client';
 import type { ContainerSpec, Handler } from '../pod/types.js';
 
 export interface HandlerContext {
@@ -49,7 +49,7 @@ async function httpGet(g: NonNullable<Handler['httpGet']>, ctx: HandlerContext, 
   const headers: Record<string, string> = { 'user-agent': 'kube-probe/1.32', accept: '*/*' };
   for (const h of g.httpHeaders ?? []) headers[h.name.toLowerCase()] = h.value;
   try {
-    const res = await request(url, { method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await (await loadUndici()).request(url, { method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
     const body = (await res.body.text()).slice(0, 10 * 1024);
     if (res.statusCode >= 200 && res.statusCode < 400) return { ok: true, message: body };
     return { ok: false, message: `HTTP probe failed with statuscode: ${res.statusCode}` };
