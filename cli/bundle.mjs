@@ -32,6 +32,9 @@ await build({
   external: ['classic-level', '@bytecodealliance/jco', 'wabt'],
   // Bundled CommonJS (undici, yaml's users) may call require() for node: builtins.
   banner: { js: "import { createRequire as __wasmkubeRequire } from 'node:module'; const require = __wasmkubeRequire(import.meta.url);" },
+  // Less source for V8 to scan at every start (~15 ms of `up --help`); names stay, for stack traces.
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: 'linked',
   logLevel: 'warning',
 });

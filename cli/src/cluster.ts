@@ -29,13 +29,16 @@ export interface ClusterOptions {
   /** API port (default 0 = ephemeral). */
   port?: number;
   host?: string;
-  /** Images loaded into every node's store before pods run: name:tag → .wasm path or bytes. */
+  /**
+   * Images loaded into every node's store before pods run: name:tag → .wasm path or bytes. A node
+   * compiles the first one while it registers: put the first pod's image first.
+   */
   images?: Record<string, string | Uint8Array>;
   /** Use the documented default ranges (127.244/16 pods, 127.96/16 services) when free. */
   defaultRanges?: boolean;
   /** Restart back-off for containers (tests shorten it); default Kubernetes' 10 s → 5 min. */
   crashBackoff?: BackoffPolicy;
-  /** Warm workers per node. */
+  /** Warm workers per node (default 1: each idle one holds ~8.5 MB and costs ~30 ms of CPU to spawn). */
   poolSize?: number;
   /** Pod network options for every node (egress allowed beyond the cluster, tunnel mode). */
   network?: Pick<ClusterNetworkOptions, 'allowEgress' | 'tunnel' | 'hostProxy'>;
@@ -114,16 +117,16 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       const nodeDir = join(dataDir, 'nodes', name);
       // Each node's pod network: ClusterIP translation, cluster DNS, egress, host proxy, tunnel.
       const network = new ClusterNetwork({ ...opts.network, podCidr: ranges.podCidr, serviceCidr: ranges.serviceCidr });
-      const sandbox = new Sandbox({ poolSize: opts.poolSize ?? 2, logDir: join(nodeDir, 'logs'), network });
+      const sandbox = new Sandbox({ poolSize: opts.poolSize ?? 1, logDir: join(nodeDir, 'logs'), network });
       const agent = await startNodeAgent({
         network,
+        images,
         apiUrl,
         nodeName: name,
         dataDir: nodeDir,
         runtime: new SandboxRuntime({ sandbox, componentCacheDir: join(nodeDir, 'components') }),
         crashBackoff: opts.crashBackoff,
       });
-      for (const [img, bytes] of images) await agent.images.load(img, bytes);
       log(`node ${name} ready (pods ${agent.podCIDR}, agent ${agent.agentUrl})`);
       return agent;
     };

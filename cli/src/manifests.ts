@@ -3,7 +3,7 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, YAMLException, loadAll } from 'js-yaml';
 import { KINDS, isAlreadyExists, type KubeClient, type KubeObject } from '@wasmkube/client';
 
 export interface AppliedObject {
@@ -13,11 +13,21 @@ export interface AppliedObject {
   result: 'created' | 'unchanged';
 }
 
+/**
+ * The objects of a YAML stream (one or more documents; a List's items). The core schema, as
+ * Kubernetes reads YAML: `2024-01-01` or `yes` stay strings. js-yaml rather than the `yaml` package the
+ * API server uses: it parses the sample manifests in a third of the time, on `up`'s path to the first pod.
+ */
 export function parseManifests(text: string, source = 'manifest'): KubeObject[] {
   const out: KubeObject[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length) throw new Error(`${source}: ${doc.errors[0].message}`);
-    const obj = doc.toJS() as KubeObject | null;
+  let docs: unknown[];
+  try {
+    docs = loadAll(text, null, { filename: source, schema: CORE_SCHEMA });
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e;
+    throw new Error(`${source}:${e.mark ? `${e.mark.line + 1}:${e.mark.column + 1}:` : ''} ${e.reason}`);
+  }
+  for (const obj of docs as (KubeObject | null)[]) {
     if (!obj) continue;
     if ((obj as { kind?: string }).kind === 'List') out.push(...((obj as unknown as { items: KubeObject[] }).items ?? []));
     else out.push(obj);
@@ -60,4 +70,27 @@ export async function readManifestDir(dir: string): Promise<KubeObject[]> {
   const objects: KubeObject[] = [];
   for (const f of files) objects.push(...parseManifests(await readFile(f, 'utf8'), f));
   return objects;
+}
+
+/** The container images the objects use (pods and pod templates, init containers first), in order of first use. */
+export function imagesInUse(objects: KubeObject[]): string[] {
+  const seen = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    for (const key of ['initContainers', 'containers']) {
+      for (const c of Array.isArray(o[key]) ? (o[key] as { image?: unknown }[]) : []) if (typeof c?.image === 'string') seen.add(c.image);
+    }
+    for (const [k, child] of Object.entries(o)) if (k !== 'initContainers' && k !== 'containers' && k !== 'status') visit(child);
+  };
+  visit(objects);
+  return [...seen];
+}
+
+/** The images map reordered so that the images the objects use come first, in order of first use. */
+export function inOrderOfUse<T>(images: Record<string, T>, objects: KubeObject[]): Record<string, T> {
+  const rank = new Map(imagesInUse(objects).map((name, i) => [name, i]));
+  const order = (name: string) => rank.get(name) ?? Number.MAX_SAFE_INTEGER;
+  return Object.fromEntries(Object.entries(images).sort(([a], [b]) => order(a) - order(b)));
 }

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { R, type KubeObject } from '@wasmkube/client';
 import { startCluster, waitFor } from '../cluster.js';
-import { readManifestDir } from '../manifests.js';
+import { inOrderOfUse, readManifestDir } from '../manifests.js';
 import { loadSampleImages } from '../sample-images.js';
 import { intOption, UsageError } from '../usage.js';
 
@@ -47,10 +47,13 @@ export async function up(argv: string[]): Promise<number> {
   if (applyDir && !existsSync(applyDir)) throw new UsageError(`--apply: no such directory ${applyDir}`);
   const images = await loadSampleImages(values.images ? resolve(values.images) : applyDir ? join(applyDir, '..', 'images.json') : undefined);
 
+  // The manifests are read first: a bad one fails before anything starts, and the image of the
+  // first pod is the one the node compiles while it starts.
+  const objects = applyDir ? await readManifestDir(applyDir) : [];
   const t0 = performance.now();
   const say = (s: string) => console.log(`[${String(Math.round(performance.now() - t0)).padStart(5)} ms] ${s}`);
   say(`starting wasmkube: ${nodes} node(s), data in ${dataDir}`);
-  const cluster = await startCluster({ nodes, port, dataDir, images, defaultRanges: true, log: say });
+  const cluster = await startCluster({ nodes, port, dataDir, images: inOrderOfUse(images, objects), defaultRanges: true, log: say });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -65,7 +68,6 @@ export async function up(argv: string[]): Promise<number> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   if (applyDir) {
-    const objects = await readManifestDir(applyDir);
     const applied = await cluster.apply(objects);
     say(`applied ${applied.filter((a) => a.result === 'created').length} object(s) from ${applyDir} (${applied.filter((a) => a.result === 'unchanged').length} already there)`);
     await waitForPodsToSettle(cluster.client, say);

@@ -64,5 +64,7 @@ export class CreateContainerError extends Error {
 export interface ContainerRuntime {
   /** Throws CreateContainerError when the image cannot run at all. */
   start(launch: ContainerLaunch): Promise<RunningContainer>;
+  /** Optional: get an image ready (compiled) before its first container; never rejects. */
+  prepare?(image: ContainerLaunch['image']): Promise<void>;
   close(): Promise<void>;
 }

@@ -294,6 +294,17 @@ test('engine images: C memory bomb OOMKilled at limits.memory, C loop stopped by
 
 });
 
+test('prepare compiles an image ahead (what a node does with its first image) and never rejects', async () => {
+  const before = sb.engine.cachedImages;
+  await sb.prepare(guestBytes('cpu'));
+  const cached = sb.engine.cachedImages;
+  assert.ok(cached >= before, 'compiled or already there');
+  await sb.compile(guestBytes('cpu'), { memoryLimitBytes: 64 << 20 });
+  assert.equal(sb.engine.cachedImages, cached, 'a container start finds it compiled, whatever its memory limit');
+  await sb.prepare(new TextEncoder().encode('not wasm')); // left for the start to report
+  await assert.rejects(sb.compile(new TextEncoder().encode('not wasm')), /not a WebAssembly module/);
+});
+
 test('one compile serves every memory limit: each container gets its own cap, made at its start', async () => {
   const compiled = sb.engine.cachedImages;
   const small = await sb.compile(guestBytes('membomb'), { memoryLimitBytes: 8 << 20 });
