@@ -73,6 +73,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   let controllers: RunningControllers | undefined;
   let scheduler: Scheduler | undefined;
   let controlLoops: Promise<void> | undefined;
+  // The workload controllers start once the nodes are up (or failed): see startControllers.
+  let nodesSettled: () => void = () => undefined;
+  const nodesUp = new Promise<void>((resolve) => (nodesSettled = resolve));
   const nodes: NodeAgent[] = [];
   let client: KubeClient | undefined;
   let restart: (name: string) => Promise<NodeAgent> = async () => {
@@ -80,6 +83,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   };
 
   const stop = async () => {
+    nodesSettled();
     for (const n of nodes.splice(0)) await n.stop(2_000).catch(() => undefined);
     await controlLoops?.catch(() => undefined);
     await scheduler?.stop().catch(() => undefined);
@@ -98,13 +102,15 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     await writeKubeconfig(kubeconfig, cp.url);
     client = new KubeClient(cp.url, { userAgent: 'wasmkube-cli/0.1' });
     const apiUrl = cp.url;
-    // The controllers and scheduler start while the runtime loads and the nodes register: a node
-    // waits only for the node IPAM controller to give it a podCIDR.
+    // Node IPAM and the scheduler start while the runtime loads and the nodes register (a node waits
+    // only for its podCIDR); the other controllers once the nodes are up, so that on a small machine
+    // the first pods do not wait behind their start-up.
     controlLoops = (async () => {
-      controllers = await startControllers(apiUrl, { clusterCidr: ranges.podCidr });
+      controllers = await startControllers(apiUrl, { clusterCidr: ranges.podCidr, deferOthersUntil: nodesUp });
       scheduler = new Scheduler(new KubeClient(apiUrl, { userAgent: 'default-scheduler/wasmkube' }));
       await scheduler.start();
-      log(`scheduler and controllers running (pod range ${ranges.podCidr}, service range ${ranges.serviceCidr})`);
+      log(`scheduler and node IPAM running (pod range ${ranges.podCidr}, service range ${ranges.serviceCidr})`);
+      void controllers.running.then(() => log('controllers running'));
     })();
     // Settled before anything else can throw, so that a failure of either half is never unhandled.
     controlLoops.catch(() => undefined);
@@ -140,6 +146,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 
     const count = opts.nodes ?? 1;
     const agents = await Promise.allSettled(Array.from({ length: count }, (_, i) => startNode(`node-${i + 1}`)));
+    nodesSettled();
     for (const r of agents) if (r.status === 'fulfilled') nodes.push(r.value);
     const failed = agents.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;

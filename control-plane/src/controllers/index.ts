@@ -13,6 +13,8 @@ import { NodeIpamController } from './node-ipam/node-ipam.js';
 import { REPLICATION_CONTROLLER, REPLICA_SET, ReplicaSetController } from './replication/replica-set.js';
 
 export interface RunningControllers {
+  /** Settles once every controller runs (startControllers resolves before when others are deferred). */
+  running: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,6 +25,12 @@ export interface ControllerOptions {
   nodeMonitorGracePeriodSeconds?: number;
   /** Caps pods' tolerationSeconds for NoExecute taints, to evict sooner than their 300 s (tests). */
   podEvictionTimeoutSeconds?: number;
+  /**
+   * Start every controller but node IPAM once this settles, and resolve as soon as node IPAM runs:
+   * `wasmkube up` gives its nodes and their first pods the CPU first (the workload controllers act
+   * on what was created meanwhile when they start: they are level-based).
+   */
+  deferOthersUntil?: Promise<unknown>;
 }
 
 export async function startControllers(apiUrl: string, opts: ControllerOptions = {}): Promise<RunningControllers> {
@@ -40,9 +48,21 @@ export async function startControllers(apiUrl: string, opts: ControllerOptions =
     new NamespaceController(client, factory),
     new NodeLifecycleController(client, factory, { gracePeriodSeconds: opts.nodeMonitorGracePeriodSeconds, podEvictionTimeoutSeconds: opts.podEvictionTimeoutSeconds }),
   ];
-  await Promise.all(controllers.map((c) => c.start()));
+  const [ipam, ...others] = controllers;
+  const startOthers = () => Promise.all(others.map((c) => c.start())).then(() => undefined);
+  let running: Promise<void>;
+  if (opts.deferOthersUntil) {
+    await ipam.start();
+    running = opts.deferOthersUntil.then(startOthers, startOthers);
+    running.catch(() => undefined); // the caller awaits `running`; stop() must not throw for it
+  } else {
+    running = Promise.all([ipam.start(), startOthers()]).then(() => undefined);
+    await running;
+  }
   return {
+    running,
     async stop() {
+      await running.catch(() => undefined);
       await Promise.all(controllers.map((c) => c.stop()));
       factory.stop();
       await client.close();
