@@ -42,6 +42,12 @@ export interface ClusterOptions {
   poolSize?: number;
   /** Pod network options for every node (egress allowed beyond the cluster, tunnel mode). */
   network?: Pick<ClusterNetworkOptions, 'allowEgress' | 'tunnel' | 'hostProxy'>;
+  /**
+   * The workload controllers (all but node IPAM; the scheduler runs at once) start when the nodes
+   * are up and this settles: `up` passes the applying of its manifests, so that the first pods do
+   * not wait behind the controllers' start-up on a small machine. Default: the nodes are up.
+   */
+  startControllersAfter?: Promise<unknown>;
   /** Progress lines (the CLI prints them). */
   log?: (line: string) => void;
 }
@@ -106,7 +112,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     // only for its podCIDR); the other controllers once the nodes are up, so that on a small machine
     // the first pods do not wait behind their start-up.
     controlLoops = (async () => {
-      controllers = await startControllers(apiUrl, { clusterCidr: ranges.podCidr, deferOthersUntil: nodesUp });
+      const after = opts.startControllersAfter;
+      const deferOthersUntil = after ? nodesUp.then(() => after.catch(() => undefined)) : nodesUp;
+      controllers = await startControllers(apiUrl, { clusterCidr: ranges.podCidr, deferOthersUntil });
       scheduler = new Scheduler(new KubeClient(apiUrl, { userAgent: 'default-scheduler/wasmkube' }));
       await scheduler.start();
       log(`scheduler and node IPAM running (pod range ${ranges.podCidr}, service range ${ranges.serviceCidr})`);

@@ -4,7 +4,7 @@ import { resolve, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { R, type KubeObject } from '@wasmkube/client';
-import { startCluster, waitFor } from '../cluster.js';
+import { startCluster, waitFor, type Cluster } from '../cluster.js';
 import { inOrderOfUse, readManifestDir } from '../manifests.js';
 import { loadSampleImages } from '../sample-images.js';
 import { intOption, UsageError } from '../usage.js';
@@ -53,7 +53,14 @@ export async function up(argv: string[]): Promise<number> {
   const t0 = performance.now();
   const say = (s: string) => console.log(`[${String(Math.round(performance.now() - t0)).padStart(5)} ms] ${s}`);
   say(`starting wasmkube: ${nodes} node(s), data in ${dataDir}`);
-  const cluster = await startCluster({ nodes, port, dataDir, images: inOrderOfUse(images, objects), defaultRanges: true, log: say });
+  let applied: () => void = () => undefined;
+  const startControllersAfter = new Promise<void>((resolve) => (applied = resolve));
+  let cluster: Cluster;
+  try {
+    cluster = await startCluster({ nodes, port, dataDir, images: inOrderOfUse(images, objects), defaultRanges: true, log: say, startControllersAfter });
+  } finally {
+    if (!applyDir) applied();
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -68,8 +75,8 @@ export async function up(argv: string[]): Promise<number> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   if (applyDir) {
-    const applied = await cluster.apply(objects);
-    say(`applied ${applied.filter((a) => a.result === 'created').length} object(s) from ${applyDir} (${applied.filter((a) => a.result === 'unchanged').length} already there)`);
+    const results = await cluster.apply(objects).finally(applied);
+    say(`applied ${results.filter((a) => a.result === 'created').length} object(s) from ${applyDir} (${results.filter((a) => a.result === 'unchanged').length} already there)`);
     await waitForPodsToSettle(cluster.client, say);
   }
 
