@@ -88,7 +88,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     throw new Error('cluster not started');
   };
 
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     nodesSettled();
     for (const n of nodes.splice(0)) await n.stop(2_000).catch(() => undefined);
     await controlLoops?.catch(() => undefined);
@@ -118,7 +120,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       scheduler = new Scheduler(new KubeClient(apiUrl, { userAgent: 'default-scheduler/wasmkube' }));
       await scheduler.start();
       log(`scheduler and node IPAM running (pod range ${ranges.podCidr}, service range ${ranges.serviceCidr})`);
-      void controllers.running.then(() => log('controllers running'));
+      void controllers.running.then(() => stopping || log('controllers running'));
     })();
     // Settled before anything else can throw, so that a failure of either half is never unhandled.
     controlLoops.catch(() => undefined);

@@ -58,9 +58,11 @@ export async function up(argv: string[]): Promise<number> {
   let cluster: Cluster;
   try {
     cluster = await startCluster({ nodes, port, dataDir, images: inOrderOfUse(images, objects), defaultRanges: true, log: say, startControllersAfter });
-  } finally {
-    if (!applyDir) applied();
+  } catch (e) {
+    applied();
+    throw e;
   }
+  if (!applyDir) applied();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

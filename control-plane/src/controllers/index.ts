@@ -51,18 +51,22 @@ export async function startControllers(apiUrl: string, opts: ControllerOptions =
   const [ipam, ...others] = controllers;
   const startOthers = () => Promise.all(others.map((c) => c.start())).then(() => undefined);
   let running: Promise<void>;
+  let stopped = false;
+  let othersStarting: Promise<void> | undefined;
   if (opts.deferOthersUntil) {
     await ipam.start();
-    running = opts.deferOthersUntil.then(startOthers, startOthers);
+    const later = () => (stopped ? undefined : (othersStarting = startOthers()));
+    running = opts.deferOthersUntil.then(later, later);
     running.catch(() => undefined); // the caller awaits `running`; stop() must not throw for it
   } else {
-    running = Promise.all([ipam.start(), startOthers()]).then(() => undefined);
+    running = othersStarting = Promise.all([ipam.start(), startOthers()]).then(() => undefined);
     await running;
   }
   return {
     running,
     async stop() {
-      await running.catch(() => undefined);
+      stopped = true; // deferred controllers that have not started never will
+      await othersStarting?.catch(() => undefined);
       await Promise.all(controllers.map((c) => c.stop()));
       factory.stop();
       await client.close();
