@@ -20,7 +20,7 @@ export function capacityOf(cfg: KubeletConfig): Record<string, string> {
   };
 }
 
-export function nodeObject(cfg: KubeletConfig, port: number): Record<string, unknown> {
+export function nodeObject(cfg: KubeletConfig, port: number, readySince?: string): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -36,7 +36,7 @@ export function nodeObject(cfg: KubeletConfig, port: number): Record<string, unk
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'wasmkube.dev/agent-endpoint': `http://${cfg.address ?? '127.0.0.1'}:${port}` },
     },
     spec: cfg.taints?.length ? { taints: cfg.taints } : {},
-    status: nodeStatus(cfg, port, { ready: true, readyMessage: 'kubelet is posting ready status', memoryPressure: false }),
+    status: nodeStatus(cfg, port, { ready: true, readyMessage: 'kubelet is posting ready status', memoryPressure: false }, readySince),
   };
 }
 

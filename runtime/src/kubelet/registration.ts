@@ -22,14 +22,16 @@ export class NodeRegistration {
 
   /** Create or update the Node; resolves with the Node as stored. */
   async register(): Promise<KubeObject> {
-    const desired = nodeObject(this.cfg, this.port) as unknown as KubeObject;
+    const desired = nodeObject(this.cfg, this.port, this.readySince) as unknown as KubeObject;
     try {
+      // With its status, as kubelet registers: a new node is Ready from its first write.
       this.node = await this.client.create(R.nodes, undefined, desired);
+      return this.node;
     } catch (e) {
       if (!isAlreadyExists(e)) throw e;
-      // A node of this name exists (an agent restart): keep its spec (podCIDR, cordon) and refresh labels and status.
-      this.node = await this.client.patch(R.nodes, undefined, this.cfg.nodeName, 'merge', { metadata: { labels: desired.metadata.labels, annotations: desired.metadata.annotations } });
     }
+    // A node of this name exists (an agent restart): keep its spec (podCIDR, cordon) and refresh labels and status.
+    this.node = await this.client.patch(R.nodes, undefined, this.cfg.nodeName, 'merge', { metadata: { labels: desired.metadata.labels, annotations: desired.metadata.annotations } });
     await this.postStatus();
     return this.node;
   }
