@@ -27,7 +27,7 @@ export interface NodeAgentOptions extends KubeletConfig {
   network?: AttachableNetwork;
   /**
    * Images to put in the node's store before pods run (name:tag → bytes). The first is compiled
-   * while the node registers, so list the first pod's image first; the others compile when a pod
+   * while the node starts, so list the first pod's image first; the others compile when a pod
    * needs them (compiling them all ahead took the CPU the node's own start-up needed, measured).
    */
   images?: [name: string, bytes: Uint8Array][];
@@ -58,8 +58,6 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   const host = opts.address ?? '127.0.0.1';
   let server: AgentServer | undefined;
   let networkAttached: AttachableNetwork | undefined;
-  const [first] = opts.images ?? [];
-  if (first) void opts.runtime.prepare?.({ name: first[0], digest: sha256(first[1]), bytes: first[1] });
   const stored = (async () => {
     for (const [name, bytes] of opts.images ?? []) await images.load(name, bytes); // one index.json writer at a time
   })();
@@ -69,6 +67,10 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     const registration = new NodeRegistration(client, opts, server.port);
     const node = await registration.register();
     registration.start();
+    // The first image compiles while the node waits for its podCIDR (once the watch below is sent:
+    // instrumenting holds this thread for a few ms).
+    const [first] = opts.images ?? [];
+    if (first) setImmediate(() => void opts.runtime.prepare?.({ name: first[0], digest: sha256(first[1]), bytes: first[1] }));
     const podCIDR = await waitForPodCidr(client, node, opts.podCidrTimeoutMs ?? 30_000);
     const ips = new PodIpAllocator(podCIDR);
     const network = opts.network;
