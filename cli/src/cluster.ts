@@ -31,7 +31,7 @@ export interface ClusterOptions {
   host?: string;
   /**
    * Images loaded into every node's store before pods run: name:tag → .wasm path or bytes. A node
-   * compiles the first one while it registers: put the first pod's image first.
+   * compiles the first one while it starts: put the first pod's image first.
    */
   images?: Record<string, string | Uint8Array>;
   /** Use the documented default ranges (127.244/16 pods, 127.96/16 services) when free. */
