@@ -102,7 +102,6 @@ export class Sandbox {
   private readonly logDir: string;
   private readonly containers = new Set<Container>();
   private closed = false;
-  private preparing: Promise<void> = Promise.resolve();
   private calibration?: NodeJS.Timeout;
 
   constructor(opts: SandboxOptions = {}) {
@@ -113,7 +112,7 @@ export class Sandbox {
     this.fuelPerCoreSecond = opts.fuelPerCoreSecond ?? TYPICAL_FUEL_PER_CORE_SECOND;
     if (opts.fuelPerCoreSecond === undefined) {
       // Not during start-up: the measurement burns ~150 ms of a core that a starting node and its
-      // first pods need (measured: `up` → first pod Ready 60–150 ms sooner on 2 cores).
+      // first pods need (measured: `up` → first pod Ready ~80 ms sooner on 2 cores).
       this.calibration = setTimeout(() => {
         calibrateFuelInWorker().then(
           (c) => (this.fuelPerCoreSecond = c.fuelPerCoreSecond),
@@ -129,17 +128,15 @@ export class Sandbox {
   }
 
   /**
-   * Compiles an image ahead of its first container (a node's first image), so that the container starts
-   * without compiling. One at a time, metered (as the kubelet starts them): a node starting up
-   * keeps a core for itself. A container that needs the image meanwhile shares the same compile;
-   * errors are left for its start to report.
+   * Compiles an image ahead of its first container (a node's first image), metered as the kubelet
+   * starts them, so that the container starts without compiling. A container that needs the image
+   * meanwhile shares the same compile; errors are left for its start to report.
    */
   prepare(bytes: Uint8Array): Promise<void> {
-    this.preparing = this.preparing.then(() => this.compile(bytes, { metered: true })).then(
+    return this.compile(bytes, { metered: true }).then(
       () => undefined,
       () => undefined,
     );
-    return this.preparing;
   }
 
   async start(o: StartOptions): Promise<Container> {

@@ -102,13 +102,16 @@ export function instrument(bytes: Uint8Array, opts: InstrumentOptions): Instrume
     capLimits(imp.limits!);
     memories.push(memoryInfo(imp.limits!, imp));
   }
-  definedMems.forEach((l, i) => {
+  for (const [i, l] of definedMems.entries()) {
     capLimits(l);
-    if (!hosted) return memories.push(memoryInfo(l));
+    if (!hosted) {
+      memories.push(memoryInfo(l));
+      continue;
+    }
     const imp: Import = { module: FUEL_IMPORT_MODULE, name: hostedMemoryName(importedMems.length + i), kind: 2, limits: l, desc: new Uint8Array(0) };
     hostedImports.push(imp);
     memories.push(memoryInfo(l, imp));
-  });
+  }
   if (hosted) m.remove((s) => s.id === SectionId.memory);
   else if (cap !== undefined && definedMems.length > 0) m.put(SectionId.memory, writeMemories(definedMems));
 
