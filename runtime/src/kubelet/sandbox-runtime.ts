@@ -1,7 +1,7 @@
 // The kubelet's ContainerRuntime on the wasm sandbox: each start compiles the image (validated,
-// fuel-metered; cached by digest, so an image compiled when it was loaded starts at once) and runs
-// it in a warm worker with the pod's IP, mounts, listening ports and limits (the memory cap too). WASI 0.2 components take the component sandbox
-// (runtime/src/components/); core modules the plain one.
+// fuel-metered; cached by digest, so an image prepared ahead starts at once) and runs it in a warm
+// worker with the pod's IP, mounts, listening ports and limits (the memory cap too). WASI 0.2
+// components take the component sandbox (runtime/src/components/); core modules the plain one.
 
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { isComponent } from '../components/detect.js';
@@ -28,7 +28,7 @@ export class SandboxRuntime implements ContainerRuntime {
     return launch(this.opts.sandbox, l);
   }
 
-  /** Compiles a core module when it is loaded; components are transpiled at their first start. */
+  /** Compiles a core module ahead; components are transpiled at their first start. */
   async prepare(image: ContainerLaunch['image']): Promise<void> {
     if (!isComponent(image.bytes)) await this.opts.sandbox.prepare(image.bytes);
   }
