@@ -40,6 +40,7 @@ before(async () => {
       'hello:1': join(GUESTS, 'hello.wasm'),
       'cpu:1': join(GUESTS, 'cpu.wasm'),
       'web:1.0': join(SAMPLES, 'web.wasm'),
+      'memhog:1.0': join(SAMPLES, 'memhog.wasm'),
     },
     // Kubernetes' 10 s → 5 min back-off, shortened so the test sees it grow in seconds.
     crashBackoff: { initialMs: 1_000, maxMs: 4_000, resetAfterMs: 600_000 },
@@ -265,6 +266,28 @@ spec:
       assert.match(gone.stderr, /pods "hooked" not found/);
     } finally {
       hookServer.close();
+    }
+  });
+
+  test('two pods of one image under different memory limits: each is OOMKilled at its own limit', async () => {
+    const hog = (name: string, limit: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: memhog
+    image: memhog:1.0
+    resources: {limits: {memory: ${limit}}}
+`;
+    await apply(`${hog('hog16', '16Mi')}---\n${hog('hog48', '48Mi')}`);
+    for (const [name, limitMib] of [['hog16', 16], ['hog48', 48]] as const) {
+      const terminated = await until(async () => (await pod(name))?.status?.containerStatuses?.[0]?.state?.terminated, { timeoutMs: 20_000, what: `${name} terminated` });
+      assert.deepEqual([terminated.reason, terminated.exitCode], ['OOMKilled', 137], JSON.stringify(terminated));
+      const logs = await kubectl('logs', name);
+      const mib = Number(/malloc failed after (\d+) MiB/.exec(logs.stdout)?.[1]);
+      // The module's data and stack take a little of the limit; the rest is what malloc got.
+      assert.ok(mib > limitMib - 8 && mib < limitMib, `${name}: malloc failed after ${mib} MiB under a ${limitMib} MiB limit`);
     }
   });
 
