@@ -87,7 +87,8 @@ export class ClusterNetwork implements PodNetwork {
     const client = new KubeClient(ctx.apiUrl, { token: ctx.token, userAgent: `kube-proxy/wasmkube ${ctx.nodeName}` });
     this.client = client;
     this.nodeName = ctx.nodeName;
-    this.nodeCidr = parseCidr(ctx.podCIDR);
+    const nodeCidr = parseCidr(ctx.podCIDR);
+    this.nodeCidr = nodeCidr;
     this.podCidr = parseCidr(this.opts.podCidr ?? slash16(ctx.podCIDR));
     const api = new URL(ctx.apiUrl);
     this.apiAddress = `${api.hostname === 'localhost' ? '127.0.0.1' : api.hostname}:${api.port || (api.protocol === 'https:' ? 443 : 80)}`;
@@ -101,7 +102,6 @@ export class ClusterNetwork implements PodNetwork {
     // The tunnel is announced while the caches fill (two round trips fewer on a node's start).
     const tunnel = async () => {
       if ((this.opts.tunnel ?? 'auto') === 'never') return;
-      const nodeCidr = parseCidr(ctx.podCIDR);
       this.tunnelServer = new TunnelServer({ host: this.opts.tunnelHost ?? '127.0.0.1', port: this.opts.tunnelPort, accepts: (ip) => inCidr(nodeCidr, ip) });
       this.tunnelAddress = await this.tunnelServer.listen();
       await client.patch(R.nodes, undefined, ctx.nodeName, 'merge', { metadata: { annotations: { [TUNNEL_ANNOTATION]: this.tunnelAddress } } });

@@ -1,19 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFixture, type Json, type Fixture } from '../../api/testing/fixture.js';
+import { until } from '../../api/testing/until.js';
 import { startControllers } from '../index.js';
 
 const NS = '/api/v1/namespaces/default';
 const SLICES = '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function addPod(f: Fixture, name: string, ip: string, ready: boolean, ports: Json[] = []): Promise<void> {
   const r = await f.call('POST', `${NS}/pods`, {
