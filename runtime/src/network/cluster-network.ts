@@ -61,6 +61,7 @@ export class ClusterNetwork implements PodNetwork {
   private client?: KubeClient;
   private nodeName = '';
   private nodeCidr?: Cidr;
+  private tunnelSetup?: Promise<void>;
   private podCidr?: Cidr;
   private serviceCidr?: Cidr;
   private apiAddress = '';
@@ -106,7 +107,8 @@ export class ClusterNetwork implements PodNetwork {
       this.tunnelAddress = await this.tunnelServer.listen();
       await client.patch(R.nodes, undefined, ctx.nodeName, 'merge', { metadata: { annotations: { [TUNNEL_ANNOTATION]: this.tunnelAddress } } });
     };
-    await Promise.all([table.start(), this.nodes.start(), this.pods.start(), tunnel()]);
+    this.tunnelSetup = tunnel();
+    await Promise.all([table.start(), this.nodes.start(), this.pods.start(), this.tunnelSetup]);
     const kubernetes = table.service('default/kubernetes')?.spec?.clusterIP;
     const svcRange = this.opts.serviceCidr ?? (kubernetes && kubernetes !== 'None' ? slash16(kubernetes) : undefined);
     this.serviceCidr = svcRange ? parseCidr(svcRange) : undefined;
@@ -119,6 +121,7 @@ export class ClusterNetwork implements PodNetwork {
 
   async close(): Promise<void> {
     await this.hostProxy?.stop();
+    await this.tunnelSetup?.catch(() => undefined); // a failed attach may still be opening it
     await this.tunnelServer?.close();
     this.table?.stop();
     this.nodes?.stop();

@@ -372,3 +372,17 @@ test('non-blocking connection: recv EAGAIN, poll for input, recv/send, peer clos
   assert.deepEqual(logLines('echo').map((l) => l.content), ['first recv: EAGAIN', 'peer closed']);
   sock.destroy();
 });
+
+test('a start that waits for a worker while the sandbox closes fails, and leaves no worker, socket or log open', async () => {
+  const local = new Sandbox({ poolSize: 0, logDir: path.join(tmp, 'logs'), fuelPerCoreSecond: 1e10 });
+  const ip = nextIp();
+  const starting = local.start({ id: 'late', image: await guest('httpd'), listenPorts: [{ port: 18080, ip }] });
+  await new Promise((r) => setImmediate(r)); // the start now waits for a worker to spawn
+  await local.close();
+  await assert.rejects(starting, /container late: the worker pool is closed/);
+  assert.equal(local.pool.idle, 0);
+  // The pod's port is free again: nothing of the start outlived the sandbox.
+  const s = http.createServer();
+  await new Promise<void>((resolve, reject) => s.once('error', reject).listen(18080, ip, resolve));
+  await new Promise((r) => s.close(r));
+});

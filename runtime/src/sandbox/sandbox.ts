@@ -2,6 +2,7 @@
 // Engine/Module/Store/Linker: an image is compiled once (engine/), each start() instantiates it in a
 // fresh worker with its own args, env, mounts, sockets, limits and log (the "store").
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type net from 'node:net';
 import { WorkerPool } from './worker-pool.js';
 import { ChannelServer, CHANNEL_BYTES } from './rpc-channel.js';
@@ -183,7 +184,21 @@ export class Sandbox {
     const sab = new SharedArrayBuffer(CHANNEL_BYTES);
     const server = new ChannelServer(sab, io.handle);
     const log = o.stdio && (o.stdio.stdout || o.stdio.stderr) ? new StreamSink(o.stdio) : new LogWriter(o.logPath ?? path.join(this.logDir, `${o.id}.log`));
-    const worker = await this.pool.take();
+    let worker: Worker;
+    try {
+      worker = await this.pool.take();
+      // close() may have run while this start waited for a worker: nothing of the start may outlive
+      // the sandbox (a running guest's worker would keep the process alive).
+      if (this.closed) {
+        void worker.terminate();
+        throw new Error('the sandbox is closed');
+      }
+    } catch (err) {
+      io.close();
+      for (const l of listeners) l.close();
+      log.close();
+      throw new Error(`container ${o.id}: ${(err as Error).message}`);
+    }
     worker.ref();
     const c = new Container(o.id, worker, server, io, log, listeners, names, sab);
     this.containers.add(c);

@@ -15,7 +15,7 @@ export const setWasmFlags = useOptimizingTier;
 export class WorkerPool {
   private ready: Worker[] = [];
   private spawning = 0;
-  private waiters: ((w: Worker) => void)[] = [];
+  private waiters: { resolve: (w: Worker) => void; reject: (e: Error) => void }[] = [];
   private closed = false;
 
   constructor(readonly size: number) {
@@ -32,8 +32,9 @@ export class WorkerPool {
       setTimeout(() => this.fill(), REFILL_DELAY_MS).unref();
       return Promise.resolve(w);
     }
-    return new Promise((resolve) => {
-      this.waiters.push(resolve);
+    if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
       this.fill();
     });
   }
@@ -49,6 +50,7 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const w of this.waiters.splice(0)) w.reject(new Error('the worker pool is closed'));
     const ws = this.ready;
     this.ready = [];
     await Promise.all(ws.map((w) => w.terminate()));
@@ -76,7 +78,7 @@ export class WorkerPool {
       }
       w.unref(); // idle pool workers must not keep the agent alive
       const waiter = this.waiters.shift();
-      if (waiter) waiter(w);
+      if (waiter) waiter.resolve(w);
       else this.ready.push(w);
       this.fill();
     });
