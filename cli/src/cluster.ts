@@ -113,10 +113,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     // Node IPAM and the scheduler start while the runtime loads and the nodes register (a node waits
     // only for its podCIDR); the other controllers once the nodes are up, so that on a small machine
     // the first pods do not wait behind their start-up.
+    const after = opts.startControllersAfter;
+    const deferOthersUntil = after ? nodesUp.then(() => after.catch(() => undefined)) : nodesUp;
+    const ipamRunning = startControllers(apiUrl, { clusterCidr: ranges.podCidr, deferOthersUntil });
     controlLoops = (async () => {
-      const after = opts.startControllersAfter;
-      const deferOthersUntil = after ? nodesUp.then(() => after.catch(() => undefined)) : nodesUp;
-      controllers = await startControllers(apiUrl, { clusterCidr: ranges.podCidr, deferOthersUntil });
+      controllers = await ipamRunning;
       scheduler = new Scheduler(new KubeClient(apiUrl, { userAgent: 'default-scheduler/wasmkube' }));
       await scheduler.start();
       log(`scheduler and node IPAM running (pod range ${ranges.podCidr}, service range ${ranges.serviceCidr})`);
@@ -134,7 +135,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       // Each node's pod network: ClusterIP translation, cluster DNS, egress, host proxy, tunnel.
       const network = new ClusterNetwork({ ...opts.network, podCidr: ranges.podCidr, serviceCidr: ranges.serviceCidr });
       const sandbox = new Sandbox({ poolSize: opts.poolSize ?? 1, logDir: join(nodeDir, 'logs'), network });
+      // Registered with a range node IPAM reserved for it: no wait for IPAM to assign one (~50 ms of a
+      // busy start-up), and the range is as much the node's as one IPAM assigned.
+      const podCIDR = (await ipamRunning).reservePodCidr(name);
       const agent = await startNodeAgent({
+        podCIDR,
         network,
         images,
         apiUrl,

@@ -15,6 +15,8 @@ import { REPLICATION_CONTROLLER, REPLICA_SET, ReplicaSetController } from './rep
 export interface RunningControllers {
   /** Settles once every controller runs (startControllers resolves before when others are deferred). */
   running: Promise<void>;
+  /** A pod range for a node agent of this process to register with (NodeIpamController.reserve). */
+  reservePodCidr(nodeName: string): string;
   stop(): Promise<void>;
 }
 
@@ -36,8 +38,9 @@ export interface ControllerOptions {
 export async function startControllers(apiUrl: string, opts: ControllerOptions = {}): Promise<RunningControllers> {
   const client = new KubeClient(apiUrl, { userAgent: 'wasmkube-controller-manager/0.1' });
   const factory = new InformerFactory(client);
+  const nodeIpam = new NodeIpamController(client, factory, opts.clusterCidr);
   const controllers = [
-    new NodeIpamController(client, factory, opts.clusterCidr),
+    nodeIpam,
     new ReplicaSetController(client, factory, REPLICATION_CONTROLLER),
     new ReplicaSetController(client, factory, REPLICA_SET),
     new EndpointsController(client, factory),
@@ -64,6 +67,7 @@ export async function startControllers(apiUrl: string, opts: ControllerOptions =
   }
   return {
     running,
+    reservePodCidr: (nodeName) => nodeIpam.reserve(nodeName),
     async stop() {
       stopped = true; // deferred controllers that have not started never will
       await othersStarting?.catch(() => undefined);

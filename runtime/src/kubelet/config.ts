@@ -19,6 +19,12 @@ export interface KubeletConfig {
   leaseDurationSeconds?: number;
   /** How often the Node status is re-posted even without change. */
   nodeStatusUpdateSeconds?: number;
+  /**
+   * A pod range the control plane's node IPAM reserved for this node (an in-process cluster): the
+   * Node is created with it, so the agent does not wait for IPAM to assign one. A Node that exists
+   * keeps its own.
+   */
+  podCIDR?: string;
   /** Warm workers kept for fast container starts. */
   poolSize?: number;
 }

@@ -35,7 +35,10 @@ export function nodeObject(cfg: KubeletConfig, port: number, readySince?: string
       },
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'wasmkube.dev/agent-endpoint': `http://${cfg.address ?? '127.0.0.1'}:${port}` },
     },
-    spec: cfg.taints?.length ? { taints: cfg.taints } : {},
+    spec: {
+      ...(cfg.podCIDR ? { podCIDR: cfg.podCIDR, podCIDRs: [cfg.podCIDR] } : {}),
+      ...(cfg.taints?.length ? { taints: cfg.taints } : {}),
+    },
     status: nodeStatus(cfg, port, { ready: true, readyMessage: 'kubelet is posting ready status', memoryPressure: false }, readySince),
   };
 }

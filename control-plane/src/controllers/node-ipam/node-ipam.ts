@@ -40,6 +40,26 @@ export class NodeIpamController implements Reconciler {
     return `${this.base[0]}.${this.base[1]}.${index}.0/24`;
   }
 
+  /**
+   * The range of a node that is about to register (a node agent in this process): the node's own if
+   * it has one, else a free one, recorded as this node's at once, so that the agent can create its
+   * Node with spec.podCIDR set (no round trip through this controller on its start) and no other
+   * node is given it. Only once start() has resolved (the informer knows every node's range).
+   */
+  reserve(name: string): string {
+    return this.nodes.get(name)?.spec?.podCIDR ?? this.allocate(name);
+  }
+
+  private allocate(name: string): string {
+    const used = new Set<string>([...this.assigned.values()]);
+    for (const n of this.nodes.list()) if (n.spec?.podCIDR) used.add(n.spec.podCIDR);
+    let cidr: string | undefined = this.assigned.get(name);
+    for (let i = 0; !cidr && i < 256; i++) if (!used.has(this.cidrFor(i))) cidr = this.cidrFor(i);
+    if (!cidr) throw new Error(`no pod CIDR left for node ${name}: all 256 /24 ranges are in use`);
+    this.assigned.set(name, cidr);
+    return cidr;
+  }
+
   async reconcile(name: string): Promise<void> {
     const node = this.nodes.get(name);
     if (!node) {
@@ -47,12 +67,7 @@ export class NodeIpamController implements Reconciler {
       return;
     }
     if (node.spec?.podCIDR) return;
-    const used = new Set<string>([...this.assigned.values()]);
-    for (const n of this.nodes.list()) if (n.spec?.podCIDR) used.add(n.spec.podCIDR);
-    let cidr: string | undefined = this.assigned.get(name);
-    for (let i = 0; !cidr && i < 256; i++) if (!used.has(this.cidrFor(i))) cidr = this.cidrFor(i);
-    if (!cidr) throw new Error(`no pod CIDR left for node ${name}: all 256 /24 ranges are in use`);
-    this.assigned.set(name, cidr);
+    const cidr = this.allocate(name);
     try {
       await this.client.patch(R.nodes, undefined, name, 'merge', { spec: { podCIDR: cidr, podCIDRs: [cidr] } });
     } catch (e) {
