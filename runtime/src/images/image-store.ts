@@ -33,20 +33,37 @@ export class ImageStore {
 
   /** Store bytes under name[:tag]; returns the image record. Replaces an older image of that name. */
   async load(name: string, bytes: Uint8Array): Promise<StoredImage> {
-    const ref = parseImageReference(name);
-    if (ref.source !== 'store') throw new Error(`"${name}" is not an image name (expected NAME[:TAG])`);
-    const digest = sha256(bytes);
+    const [rec] = await this.loadMany([[name, bytes]]);
+    return rec;
+  }
+
+  /**
+   * Store several images at once: the blobs are written side by side and the index once (a node
+   * given its images at start stores them in a few file-system round trips, not ten per image).
+   * Callers must not run two loads on one store at once: the index is read, updated and replaced.
+   */
+  async loadMany(images: [name: string, bytes: Uint8Array][]): Promise<StoredImage[]> {
+    const loadedAt = new Date().toISOString();
+    const recs = images.map(([name, bytes]): StoredImage => {
+      const ref = parseImageReference(name);
+      if (ref.source !== 'store') throw new Error(`"${name}" is not an image name (expected NAME[:TAG])`);
+      return { name: ref.location, digest: sha256(bytes), size: bytes.byteLength, loadedAt };
+    });
+    if (!recs.length) return [];
     await mkdir(join(this.dir, 'blobs', 'sha256'), { recursive: true });
-    const tmp = `${this.blobPath(digest)}.tmp-${process.pid}`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, this.blobPath(digest));
+    await Promise.all(
+      recs.map(async (rec, i) => {
+        const tmp = `${this.blobPath(rec.digest)}.tmp-${process.pid}-${i}`;
+        await writeFile(tmp, images[i][1]);
+        await rename(tmp, this.blobPath(rec.digest));
+      }),
+    );
     const index = await this.readIndex();
-    const rec: StoredImage = { name: ref.location, digest, size: bytes.byteLength, loadedAt: new Date().toISOString() };
-    index[ref.location] = rec;
+    for (const rec of recs) index[rec.name] = rec;
     const itmp = join(this.dir, `index.json.tmp-${process.pid}`);
     await writeFile(itmp, JSON.stringify(index, null, 2));
     await rename(itmp, join(this.dir, 'index.json'));
-    return rec;
+    return recs;
   }
 
   async list(): Promise<StoredImage[]> {

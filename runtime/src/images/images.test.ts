@@ -36,6 +36,28 @@ test('load, list and pull from the node image store; a missing image is ErrImage
   }
 });
 
+test('loadMany stores several images in one go; a bad name among them stores none', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wk-img-'));
+  try {
+    const store = new ImageStore(dir);
+    await store.load('a:1', WASM);
+    const other = new Uint8Array([...WASM, 0x00, 0x00]); // an empty custom section: another digest
+    const recs = await store.loadMany([
+      ['a:1', other],
+      ['b', WASM],
+      ['c:2', other],
+    ]);
+    assert.deepEqual(recs.map((r) => r.name), ['a:1', 'b:latest', 'c:2']);
+    const listed = await store.list();
+    assert.deepEqual(listed.map((i) => [i.name, i.digest]), [['a:1', sha256(other)], ['b:latest', sha256(WASM)], ['c:2', sha256(other)]]);
+    assert.deepEqual([...(await store.read(sha256(other)))], [...other]);
+    await assert.rejects(store.loadMany([['d:1', WASM], ['Bad Name!', WASM]]), /invalid image reference/);
+    assert.equal(await store.lookup('d:1'), undefined);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('http pulls verify a sha256 digest', async () => {
   const server = createServer((_req, res) => res.end(Buffer.from(WASM)));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -58,9 +58,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   const host = opts.address ?? '127.0.0.1';
   let server: AgentServer | undefined;
   let networkAttached: AttachableNetwork | undefined;
-  const stored = (async () => {
-    for (const [name, bytes] of opts.images ?? []) await images.load(name, bytes); // one index.json writer at a time
-  })();
+  const stored = images.loadMany(opts.images ?? []);
   stored.catch(() => undefined); // awaited below, or the start failed anyway
   try {
     server = await startAgentServer(() => pods, host, opts.port ?? 0);
