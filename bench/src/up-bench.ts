@@ -32,6 +32,36 @@ interface UpRun {
   apiReadyMs: number;
   firstPodReadyMs: number;
   idleRssMb?: number;
+  /** Containers running when the idle RSS was read. */
+  runningContainers?: number;
+}
+
+type PodView = KubeObject & { status?: { containerStatuses?: { state?: { running?: unknown } }[] } };
+
+async function runningContainers(client: KubeClient): Promise<number> {
+  const pods = (await client.list(R.pods)).items as PodView[];
+  return pods.reduce((n, p) => n + (p.status?.containerStatuses ?? []).filter((c) => c.state?.running).length, 0);
+}
+
+/** `up` without manifests: the RSS of the control plane and one node with nothing running but its warm worker. */
+async function idleRssWithoutPods(): Promise<number> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'wk-up-bench-'));
+  const child = spawn(process.execPath, [CLI, 'up', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!/Press Ctrl-C to stop/.test(out)) {
+      if (Date.now() > deadline) throw new Error(`up without manifests never finished starting:\n${out}`);
+      await sleep(10);
+    }
+    await sleep(5_000);
+    return rssMb(child.pid as number);
+  } finally {
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+    await rm(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** One `up` on a fresh data dir: API ready, first pod Ready, and (when asked) the idle RSS. */
@@ -81,7 +111,8 @@ async function upOnce(measureRss: boolean): Promise<UpRun> {
     if (!measureRss) return { apiReadyMs, firstPodReadyMs };
     // Idle: let start-up settle, then read the process's resident set.
     await sleep(5_000);
-    return { apiReadyMs, firstPodReadyMs, idleRssMb: rssMb(child.pid as number) };
+    const idleRssMb = rssMb(child.pid as number);
+    return { apiReadyMs, firstPodReadyMs, idleRssMb, runningContainers: await runningContainers(client) };
   } finally {
     abort.abort();
     await client?.close();
@@ -98,7 +129,7 @@ const range = (xs: number[]) => `${fmtMs(Math.min(...xs))}–${fmtMs(Math.max(..
  * `runs` starts of `up`, each after a bare `node -e ''` start (the baseline), medians reported: the
  * speed of a shared 2-core machine drifts by a third within minutes, and a single run says little.
  */
-export async function runUpBench(runs = 5): Promise<{ nodeStartMs: number; apiReadyMs: number; firstPodReadyMs: number; idleRssMb: number }> {
+export async function runUpBench(runs = 5): Promise<{ nodeStartMs: number; apiReadyMs: number; firstPodReadyMs: number; idleRssMb: number; emptyRssMb: number }> {
   const bare: number[] = [];
   const results: UpRun[] = [];
   for (let i = 0; i < runs; i++) {
@@ -112,12 +143,18 @@ export async function runUpBench(runs = 5): Promise<{ nodeStartMs: number; apiRe
   const pod = results.map((r) => r.firstPodReadyMs);
   const apiReadyMs = median(api);
   const firstPodReadyMs = median(pod);
-  const idleRssMb = results[runs - 1].idleRssMb as number;
+  const { idleRssMb = NaN, runningContainers: containers = 0 } = results[runs - 1];
+  const emptyRssMb = await idleRssWithoutPods();
   console.log(`bare node start (baseline), median of ${runs}: ${fmtMs(nodeStartMs)} (${range(bare)})`);
   console.log(`up → API ready, median of ${runs}: ${fmtMs(apiReadyMs)} (${range(api)}; ${(apiReadyMs / nodeStartMs).toFixed(1)}× a bare node start; goal ≤ 300 ms)`);
   console.log(`up → first pod Ready, median of ${runs}: ${fmtMs(firstPodReadyMs)} (${range(pod)}; ${(firstPodReadyMs / nodeStartMs).toFixed(1)}× a bare node start; goal ≤ 500 ms)`);
   console.log(`idle RSS, control plane + 1 node with the sample pods: ${idleRssMb.toFixed(0)} MB (goal ≤ 150 MB)`);
-  return { nodeStartMs, apiReadyMs, firstPodReadyMs, idleRssMb };
+  // Each running container has a Node worker thread of its own (an isolate, ~8.5 MB empty on Node 20).
+  const perContainer = containers ? (idleRssMb - emptyRssMb) / containers : NaN;
+  console.log(
+    `  = ${emptyRssMb.toFixed(0)} MB with no pods (control plane + node + 1 warm worker) + ${(idleRssMb - emptyRssMb).toFixed(0)} MB for ${containers} running containers (${perContainer.toFixed(1)} MB each)`,
+  );
+  return { nodeStartMs, apiReadyMs, firstPodReadyMs, idleRssMb, emptyRssMb };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
