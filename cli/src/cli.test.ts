@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,6 +115,43 @@ test('up serves kubectl, stops on Ctrl-C, and resumes its state on the same data
     } finally {
       assert.equal(await stop(second.child), 0);
     }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('Ctrl-C while up is still applying its manifests stops the cluster cleanly (exit 0, no error)', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'wk-up-'));
+  try {
+    const child = spawn(process.execPath, [MAIN, 'up', '--port', '0', '--data-dir', dataDir, '--apply', join(REPO, 'sample-pods/manifests')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    // The node is ready: up is now creating the sample objects and waiting for their pods.
+    for (let i = 0; i < 3000 && !/node node-1 ready/.test(out); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.match(out, /node node-1 ready/);
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, `${out}\n${err}`);
+    assert.match(out, /SIGINT: stopping the cluster[\s\S]*stopped/);
+    assert.doesNotMatch(err, /wasmkube:/);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a manifest the API refuses fails up with one line naming it (exit 1)', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'wk-up-'));
+  try {
+    const manifests = join(dataDir, 'manifests');
+    await mkdir(manifests);
+    await writeFile(join(manifests, 'bad.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: Not_A_Name}\nspec: {containers: [{name: c, image: web:1.0}]}\n');
+    const r = spawnSync(process.execPath, [MAIN, 'up', '--port', '0', '--data-dir', join(dataDir, 'data'), '--apply', manifests], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], /^wasmkube: Pod Not_A_Name: .*Not_A_Name/);
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

@@ -76,20 +76,30 @@ export async function up(argv: string[]): Promise<number> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  if (applyDir) {
-    const results = await cluster.apply(objects).finally(applied);
-    say(`applied ${results.filter((a) => a.result === 'created').length} object(s) from ${applyDir} (${results.filter((a) => a.result === 'unchanged').length} already there)`);
-    await waitForPodsToSettle(cluster.client, say);
-  }
+  try {
+    if (applyDir) {
+      const results = await cluster.apply(objects).finally(applied);
+      say(`applied ${results.filter((a) => a.result === 'created').length} object(s) from ${applyDir} (${results.filter((a) => a.result === 'unchanged').length} already there)`);
+      await waitForPodsToSettle(cluster.client, say);
+    }
 
-  console.log(`
+    console.log(`
 wasmkube is running. Point kubectl at it:
 
   export KUBECONFIG=${cluster.kubeconfig}
   kubectl get pods -A
 `);
-  await printServices(cluster.client);
-  console.log('Press Ctrl-C to stop.');
+    await printServices(cluster.client);
+    console.log('Press Ctrl-C to stop.');
+  } catch (e) {
+    // Ctrl-C while the cluster was still starting: the shutdown under way ends the process (exit 0);
+    // what failed here failed because the cluster is stopping.
+    if (stopping) return new Promise<number>(() => undefined);
+    // A manifest the API refused: stop what runs (its state stays), then fail with the reason.
+    stopping = true;
+    await cluster.stop();
+    throw e;
+  }
   return new Promise<number>(() => undefined); // runs until a signal
 }
 
