@@ -120,26 +120,30 @@ test('up serves kubectl, stops on Ctrl-C, and resumes its state on the same data
   }
 });
 
-test('Ctrl-C while up is still applying its manifests stops the cluster cleanly (exit 0, no error)', async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'wk-up-'));
-  try {
-    const child = spawn(process.execPath, [MAIN, 'up', '--port', '0', '--data-dir', dataDir, '--apply', join(REPO, 'sample-pods/manifests')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
-    child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    // The node is ready: up is now creating the sample objects and waiting for their pods.
-    for (let i = 0; i < 3000 && !/node node-1 ready/.test(out); i++) await new Promise((r) => setTimeout(r, 10));
-    assert.match(out, /node node-1 ready/);
-    child.kill('SIGINT');
-    assert.equal(await exited, 0, `${out}\n${err}`);
-    assert.match(out, /SIGINT: stopping the cluster[\s\S]*stopped/);
-    assert.doesNotMatch(err, /wasmkube:/);
-  } finally {
-    await rm(dataDir, { recursive: true, force: true });
-  }
-});
+for (const [when, line] of [
+  ['starting its node', /API server listening/],
+  ['applying its manifests', /node node-1 ready/],
+] as const) {
+  test(`Ctrl-C while up is still ${when} stops the cluster cleanly (exit 0, no error)`, async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'wk-up-'));
+    try {
+      const child = spawn(process.execPath, [MAIN, 'up', '--port', '0', '--data-dir', dataDir, '--apply', join(REPO, 'sample-pods/manifests')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
+      child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      for (let i = 0; i < 3000 && !line.test(out); i++) await new Promise((r) => setTimeout(r, 5));
+      assert.match(out, line);
+      child.kill('SIGINT');
+      assert.equal(await exited, 0, `${out}\n${err}`);
+      assert.match(out, /SIGINT: stopping the cluster[\s\S]*stopped/);
+      assert.doesNotMatch(err, /wasmkube:/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+}
 
 test('a manifest the API refuses fails up with one line naming it (exit 1)', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'wk-up-'));

@@ -55,26 +55,32 @@ export async function up(argv: string[]): Promise<number> {
   say(`starting wasmkube: ${nodes} node(s), data in ${dataDir}`);
   let applied: () => void = () => undefined;
   const startControllersAfter = new Promise<void>((resolve) => (applied = resolve));
-  let cluster: Cluster;
-  try {
-    cluster = await startCluster({ nodes, port, dataDir, images: inOrderOfUse(images, objects), defaultRanges: true, log: say, startControllersAfter });
-  } catch (e) {
-    applied();
-    throw e;
-  }
-  if (!applyDir) applied();
+  const starting = startCluster({ nodes, port, dataDir, images: inOrderOfUse(images, objects), defaultRanges: true, log: say, startControllersAfter });
 
+  // Ctrl-C at any point stops the cluster gracefully; one still starting is stopped once it is up.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     say(`${signal}: stopping the cluster (state stays in ${dataDir})`);
-    await cluster.stop();
+    applied();
+    await (await starting.catch(() => undefined))?.stop();
     say('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  let cluster: Cluster;
+  try {
+    cluster = await starting;
+  } catch (e) {
+    applied();
+    if (stopping) return new Promise<number>(() => undefined); // the shutdown under way ends the process
+    throw e;
+  }
+  if (!applyDir) applied();
+  if (stopping) return new Promise<number>(() => undefined);
 
   try {
     if (applyDir) {
