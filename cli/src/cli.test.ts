@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
 
 // The bundle is what users run (`npm start`, the `wasmkube` bin): test that one.
 const MAIN = fileURLToPath(new URL('./bundle/main.js', import.meta.url));
@@ -158,5 +159,60 @@ test('a manifest the API refuses fails up with one line naming it (exit 1)', asy
     assert.match(lines[0], /^wasmkube: Pod Not_A_Name: .*Not_A_Name/);
   } finally {
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+/** Spawns the CLI and resolves once its output matches `ready`; `out()` is everything it printed so far. */
+async function spawnUntil(args: string[], ready: RegExp): Promise<{ child: ReturnType<typeof spawn>; out: () => string; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (out += s));
+  const match = await new Promise<RegExpExecArray>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`no ${ready} from wasmkube ${args[0]}:\n${out}`)), 30_000);
+    const check = () => {
+      const m = ready.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        res(m);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
+    child.on('exit', () => rej(new Error(`wasmkube ${args[0]} exited early:\n${out}`)));
+  });
+  return { child, out: () => out, match };
+}
+
+test('control-plane and node run apart (two processes): a pod applied with kubectl runs on the node and answers', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wk-split-'));
+  const home = join(dir, 'home');
+  const running: ReturnType<typeof spawn>[] = [];
+  try {
+    const cp = await spawnUntil(['control-plane', '--port', '0', '--data-dir', join(dir, 'cp'), '--pod-cidr', '127.233.0.0/16'], /export KUBECONFIG=(\S+)/);
+    running.push(cp.child);
+    const kubeconfig = cp.match[1];
+    const url = /control plane listening on (http:\/\/\S+)/.exec(cp.out())![1];
+    const nodeDir = join(dir, 'n1');
+    assert.equal(wk('image', 'load', 'web:1.0', join(REPO, 'sample-pods/images/web.wasm'), '--data-dir', nodeDir).status, 0);
+    const node = await spawnUntil(['node', '--server', url, '--name', 'n1', '--data-dir', nodeDir], /node n1 registered/);
+    running.push(node.child);
+
+    const kubectl = (...args: string[]) => spawnSync(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', env: { HOME: home, PATH: process.env.PATH }, timeout: 30_000 });
+    const pod = join(dir, 'pod.yaml');
+    await writeFile(pod, 'apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - {name: web, image: "web:1.0", ports: [{containerPort: 8080}]}\n');
+    const applied = kubectl('apply', '-f', pod);
+    assert.equal(applied.status, 0, applied.stderr);
+    const wait = kubectl('wait', '--for=condition=Ready', 'pod/web', '--timeout=30s');
+    assert.equal(wait.status, 0, wait.stderr);
+    const where = kubectl('get', 'pod', 'web', '-o', 'jsonpath={.spec.nodeName} {.status.podIP}').stdout.split(' ');
+    assert.equal(where[0], 'n1');
+    assert.match(where[1], /^127\.233\.\d+\.\d+$/);
+    const res = await request(`http://${where[1]}:8080/`);
+    assert.match(await res.body.text(), /^hello from web/);
+    for (const c of running.splice(0).reverse()) assert.equal(await stop(c), 0);
+  } finally {
+    for (const c of running) c.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
   }
 });
