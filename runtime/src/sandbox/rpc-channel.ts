@@ -110,17 +110,66 @@ export function channelViews(sab: SharedArrayBuffer): ChannelViews {
   };
 }
 
-/** Worker side: a synchronous call that blocks the guest until the main thread answers. */
+/**
+ * Thrown by a suspending ChannelClient (and the guest's sleeps) when the answer is not there yet: the
+ * host function's wrapper returns `ready` to the guest's suspending import (the guest's stack is
+ * suspended, the thread runs other guests) and, once it settles, runs the host function again from its
+ * start — the calls it made before are answered from the journal (see ChannelClient.suspending).
+ */
+export class WouldBlock {
+  constructor(readonly ready: Promise<unknown>) {}
+}
+
+/** One completed call of the current host-function invocation, kept for its re-runs. */
+type JournalEntry =
+  | { kind: 'call'; op: number; results: Float64Array; data: Uint8Array }
+  | { kind: 'sleep'; until: number };
+
+/**
+ * Worker side. By default a synchronous call that blocks the guest's thread until the main thread
+ * answers. With `suspending` (several guests on one thread, engine/suspend.ts), a call never blocks: it
+ * sends the request and throws WouldBlock; the host function is run again when the answer is there,
+ * and every call it made before is answered again, in order, from a journal — a WASI function only
+ * reads guest memory before its calls, and the guest is suspended meanwhile, so the re-run is exact.
+ */
 export class ChannelClient {
   readonly v: ChannelViews;
   private seq = 0;
   readonly clock = new CpuClock();
+  suspending = false;
+  private journal: JournalEntry[] = [];
+  private replayAt = 0;
+  /** The request sent before the last WouldBlock, answered or not yet. */
+  private pending?: { seq: number; op: number };
   constructor(sab: SharedArrayBuffer) {
     this.v = channelViews(sab);
   }
 
+  /** A host function starts (rerun = false) or runs again after a WouldBlock (rerun = true). */
+  begin(rerun: boolean): void {
+    if (!rerun) this.journal = [];
+    this.replayAt = 0;
+  }
+
+  /** A host function returned: its journal is done with. */
+  end(): void {
+    this.journal = [];
+    this.replayAt = 0;
+  }
+
+  /** A suspending guest's timed wait: throws WouldBlock until `ms` after the first time it was asked. */
+  sleepUntilLater(ms: number): void {
+    const entry = this.journal[this.replayAt];
+    const until = entry?.kind === 'sleep' ? entry.until : performance.now() + ms;
+    if (!entry) this.journal.push({ kind: 'sleep', until });
+    const left = until - performance.now();
+    if (left > 0) throw new WouldBlock(new Promise((r) => setTimeout(r, left)));
+    this.replayAt++;
+  }
+
   /** Args are copied into the channel; `data` (if any) into the data region. Returns the errno. */
   call(op: number, args: readonly number[], data?: Uint8Array): number {
+    if (this.suspending) return this.callSuspending(op, args, data);
     const { ctrl, results } = this.v;
     for (let i = 0; i < args.length; i++) this.v.args[i] = args[i];
     let len = 0;
@@ -142,6 +191,45 @@ export class ChannelClient {
     }
     this.clock.blockedMs += performance.now() - t0;
     return results[0];
+  }
+
+  private callSuspending(op: number, args: readonly number[], data?: Uint8Array): number {
+    const { ctrl, results } = this.v;
+    const entry = this.journal[this.replayAt];
+    if (entry) {
+      if (entry.kind !== 'call' || entry.op !== op) throw new Error(`host call replay out of step: op ${op} where the journal has ${entry.kind === 'call' ? `op ${entry.op}` : 'a sleep'}`);
+      this.replayAt++;
+      results.set(entry.results);
+      this.v.data.set(entry.data);
+      ctrl[CTRL.DATA_LEN] = entry.data.length;
+      return results[0];
+    }
+    if (this.pending && Atomics.load(ctrl, CTRL.RESP_SEQ) === this.pending.seq) {
+      // The answer to the request sent before the suspension: keep it for later re-runs.
+      if (this.pending.op !== op) throw new Error(`host call replay out of step: op ${op} answered for op ${this.pending.op}`);
+      this.pending = undefined;
+      this.journal.push({ kind: 'call', op, results: results.slice(), data: this.v.data.slice(0, ctrl[CTRL.DATA_LEN]) });
+      this.replayAt++;
+      return results[0];
+    }
+    if (!this.pending) {
+      for (let i = 0; i < args.length; i++) this.v.args[i] = args[i];
+      let len = 0;
+      if (data) {
+        len = Math.min(data.length, DATA_SIZE);
+        this.v.data.set(data.subarray(0, len));
+      }
+      ctrl[CTRL.OP] = op;
+      ctrl[CTRL.DATA_LEN] = len;
+      const seq = ++this.seq;
+      this.pending = { seq, op };
+      Atomics.store(ctrl, CTRL.REQ_SEQ, seq);
+      Atomics.notify(ctrl, CTRL.REQ_SEQ);
+    }
+    const resp = Atomics.load(ctrl, CTRL.RESP_SEQ);
+    if (resp === this.pending.seq) return this.callSuspending(op, args, data); // answered already
+    const w = waitAsync(ctrl, CTRL.RESP_SEQ, resp);
+    throw new WouldBlock(w.async ? w.value : Promise.resolve());
   }
 
   /** Length of the response payload the main thread put in the data region. */

@@ -3,7 +3,7 @@
 // file or socket goes to the agent's main thread through the shared channel (rpc-channel.ts),
 // data copied through its 64 KiB region in chunks.
 import { randomFillSync } from 'node:crypto';
-import { CHANNEL_BYTES, ChannelClient, DATA_SIZE, OP, USAGE } from './rpc-channel.js';
+import { CHANNEL_BYTES, ChannelClient, DATA_SIZE, OP, USAGE, WouldBlock } from './rpc-channel.js';
 import { CLOCK, E, EVENTTYPE, FILETYPE, RIGHTS, SUBCLOCKFLAGS_ABSTIME, WE_AF } from './wasi-abi.js';
 import { MISC } from './rpc-channel.js';
 
@@ -144,6 +144,7 @@ export class WasiGuest {
   }
 
   private sleepMs(ms: number): void {
+    if (this.ch.suspending) return this.ch.sleepUntilLater(ms);
     const start = performance.now();
     const end = start + ms;
     for (let now = start; now < end; now = performance.now()) {
@@ -182,7 +183,24 @@ export class WasiGuest {
   imports(): Record<string, Fn> {
     const w = (f: Fn): Fn => (...a: any[]) => {
       this.touch();
-      return f(...a);
+      if (!this.ch.suspending) return f(...a);
+      // Several guests on this thread: a host call that must wait returns a promise (the guest is
+      // suspended) and runs again, from its start, once the wait is over (ChannelClient.suspending).
+      const attempt = (rerun: boolean): number | void | Promise<number | void> => {
+        this.ch.begin(rerun);
+        try {
+          const r = f(...a);
+          this.ch.end();
+          return r;
+        } catch (e) {
+          if (!(e instanceof WouldBlock)) {
+            this.ch.end();
+            throw e;
+          }
+          return e.ready.then(() => attempt(true));
+        }
+      };
+      return attempt(false) as number;
     };
     const fns: Record<string, Fn> = {
       args_sizes_get: (argc: number, size: number) => {

@@ -1,0 +1,87 @@
+// PROTOTYPE (branch shared-workers): entry point of a worker that runs many containers' guests at
+// once. Each guest's host calls that must wait suspend only that guest (engine/suspend.ts,
+// ChannelClient.suspending); the thread runs the others meanwhile. Messages carry the guest's id.
+//
+// Not done yet (see the session 4 closing note): CPU limits (the fuel meter's throttle still sleeps
+// the thread, and its clock is the thread's, not the guest's), a time slice for guests that never
+// make a host call, stopping one guest (today: the whole worker), exec/stdin streams.
+import { parentPort } from 'node:worker_threads';
+import { ChannelClient, USAGE } from './rpc-channel.js';
+import { WasiGuest, ProcExit } from './wasi-guest.js';
+import { FuelMeter, FuelExhausted } from './fuel-meter.js';
+import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from './fuel-abi.js';
+import { instantiateSuspending, type ImportSignature } from './engine/suspend.js';
+import type { RunMessage, WorkerMessage } from './worker-protocol.js';
+import { E } from './wasi-abi.js';
+
+export interface SharedRunMessage extends RunMessage {
+  id: number;
+  /** Signatures of the module's function imports (engine importSignatures), keyed module\0name. */
+  signatures: [string, ImportSignature][];
+}
+
+export type SharedWorkerMessage = WorkerMessage & { id: number };
+
+const port = parentPort!;
+
+async function run(msg: SharedRunMessage): Promise<void> {
+  const send = (m: WorkerMessage, transfer?: ArrayBuffer[]) => port.postMessage({ ...m, id: msg.id }, transfer ?? []);
+  const ch = new ChannelClient(msg.sab);
+  ch.suspending = true;
+  const guest = new WasiGuest(
+    { args: msg.args, env: msg.env, stdin: msg.stdin, output: (fd, bytes) => send({ type: 'log', fd, data: bytes }, [bytes.buffer as ArrayBuffer]) },
+    ch,
+  );
+  const wasi = guest.imports();
+  const imports: WebAssembly.Imports = { wasi_snapshot_preview1: {} };
+  const suspending = new Map<string, ImportSignature>();
+  const signatures = new Map(msg.signatures);
+  for (const imp of WebAssembly.Module.imports(msg.module)) {
+    if (imp.module === 'wasi_snapshot_preview1' && imp.kind === 'function') {
+      (imports.wasi_snapshot_preview1 as Record<string, unknown>)[imp.name] = wasi[imp.name] ?? (() => E.NOSYS);
+      const key = `${imp.module}\0${imp.name}`;
+      const sig = signatures.get(key);
+      if (wasi[imp.name] && sig) suspending.set(key, sig);
+    }
+  }
+  let meter: FuelMeter | undefined;
+  const host: WebAssembly.ModuleImports = {};
+  if (msg.fuel) {
+    meter = new FuelMeter(ch.v.usage, ch.v.misc, ch.clock, { ...msg.fuel, cpuMillis: undefined });
+    host[FUEL_IMPORT_NAME] = meter.outOfFuel;
+  }
+  imports[FUEL_IMPORT_MODULE] = host;
+  for (const m of msg.memories ?? []) host[m.name] = new WebAssembly.Memory(m);
+  let g: ReturnType<typeof instantiateSuspending>;
+  try {
+    g = instantiateSuspending(msg.module, imports, suspending);
+  } catch (err) {
+    send({ type: 'exit', at: Date.now(), startError: (err as Error).message, memoryBytes: 0 });
+    return;
+  }
+  const memory = g.instance.exports.memory as WebAssembly.Memory;
+  guest.memory = memory;
+  const fuelGlobal = g.instance.exports[FUEL_GLOBAL_EXPORT];
+  if (meter && fuelGlobal instanceof WebAssembly.Global) meter.attach(fuelGlobal);
+  ch.v.usage[USAGE.RUNNING] = 1;
+  send({ type: 'started', at: Date.now() });
+  let result: WorkerMessage & { type: 'exit' };
+  try {
+    if (msg.startExport) await g.call(msg.startExport);
+    await g.call('_start');
+    result = { type: 'exit', at: 0, code: 0, memoryBytes: 0 };
+  } catch (err) {
+    if (err instanceof ProcExit) result = { type: 'exit', at: 0, code: err.code, memoryBytes: 0 };
+    else if (err instanceof FuelExhausted) result = { type: 'exit', at: 0, fuelExhausted: true, trap: err.message, memoryBytes: 0 };
+    else if (err instanceof WebAssembly.RuntimeError) result = { type: 'exit', at: 0, trap: err.message, memoryBytes: 0 };
+    else result = { type: 'exit', at: 0, trap: `host error: ${err instanceof Error ? err.message : String(err)}`, memoryBytes: 0 };
+  }
+  meter?.account();
+  ch.v.usage[USAGE.RUNNING] = 0;
+  result.memoryBytes = memory.buffer.byteLength;
+  result.at = Date.now();
+  send(result);
+}
+
+port.on('message', (msg: SharedRunMessage) => void run(msg));
+port.postMessage({ type: 'ready' });
