@@ -110,9 +110,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     await writeKubeconfig(kubeconfig, cp.url);
     client = new KubeClient(cp.url, { userAgent: 'wasmkube-cli/0.1' });
     const apiUrl = cp.url;
-    // Node IPAM and the scheduler start while the runtime loads and the nodes register (a node waits
-    // only for its podCIDR); the other controllers once the nodes are up, so that on a small machine
-    // the first pods do not wait behind their start-up.
+    // Node IPAM and the scheduler start while the runtime loads (a node registers with a range IPAM
+    // reserves for it); the other controllers once the nodes are up, so that on a small machine the
+    // first pods do not wait behind their start-up.
     const after = opts.startControllersAfter;
     const deferOthersUntil = after ? nodesUp.then(() => after.catch(() => undefined)) : nodesUp;
     const ipamRunning = startControllers(apiUrl, { clusterCidr: ranges.podCidr, deferOthersUntil });

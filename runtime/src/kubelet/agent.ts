@@ -65,8 +65,8 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     const registration = new NodeRegistration(client, opts, server.port);
     const node = await registration.register();
     registration.start();
-    // The first image compiles while the node waits for its podCIDR (once the watch below is sent:
-    // instrumenting holds this thread for a few ms).
+    // The first image compiles (on V8's threads; instrumenting holds this one for a few ms) while the
+    // node gets its podCIDR, attaches its network and starts watching its pods.
     const [first] = opts.images ?? [];
     if (first) setImmediate(() => void opts.runtime.prepare?.({ name: first[0], digest: sha256(first[1]), bytes: first[1] }));
     const podCIDR = await waitForPodCidr(client, node, opts.podCidrTimeoutMs ?? 30_000);
