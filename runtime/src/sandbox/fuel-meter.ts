@@ -17,6 +17,8 @@ export const CFS_PERIOD_MS = 100;
 const MAX_SLICE_MS = 5;
 /** With a quota, check in at least this often (bounds the overshoot of a period's quota). */
 const QUOTA_SLICE_MS = 2;
+/** Guests sharing a thread: the longest turn before a guest that makes no waiting host call yields. */
+const TURN_MS = 5;
 
 export class FuelExhausted extends Error {
   constructor(budget: number) {
@@ -67,8 +69,14 @@ export class FuelMeter {
     this.refill();
   }
 
+  /**
+   * Several guests share this thread (shared-worker-main, a suspending out_of_fuel): throttling and
+   * the end of a turn return a promise the guest is suspended on, instead of sleeping the thread.
+   */
+  suspending = false;
+
   /** The `wasmkube.out_of_fuel` import. */
-  readonly outOfFuel = (): void => {
+  readonly outOfFuel = (): void | Promise<void> => {
     const used = this.take();
     const now = performance.now();
     const run = this.clock.runningMs(now);
@@ -88,6 +96,16 @@ export class FuelMeter {
       this.throttled++;
       const boundary = this.clock.t0 + (this.periodIdx + 1) * CFS_PERIOD_MS;
       const before = performance.now();
+      if (this.suspending) {
+        return new Promise<void>((r) => setTimeout(r, Math.max(0, boundary - before))).then(() => {
+          this.throttledMs += performance.now() - before;
+          this.clock.resumed(before);
+          this.prevRunMs = this.lastRunMs = this.clock.runningMs();
+          this.enterPeriod(performance.now());
+          this.periodRunMs = 0;
+          this.refill();
+        });
+      }
       // Bounded: ends at the boundary (Atomics.wait may wake early; then wait the rest).
       for (let t = before; t < boundary; t = performance.now()) Atomics.wait(this.misc, MISC.SLEEP, 0, boundary - t);
       const slept = performance.now() - before;
@@ -98,6 +116,10 @@ export class FuelMeter {
       this.periodRunMs = 0;
     }
     this.refill();
+    if (this.suspending && now - this.clock.resumedAt >= TURN_MS) {
+      // The turn is over: the other guests of the thread run, then this one goes on.
+      return new Promise<void>((r) => setImmediate(r)).then(() => this.clock.resumed(now));
+    }
   };
 
   /** Folds what the guest burnt since the last grant into the counters (call at exit). */

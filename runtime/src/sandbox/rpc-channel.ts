@@ -35,6 +35,23 @@ export const USAGE = { FUEL: 0, MEMORY: 1, PERIODS: 2, THROTTLED: 3, RUNNING: 4,
 export class CpuClock {
   readonly t0 = performance.now();
   blockedMs = 0;
+  /** When the guest last got its thread back (guests sharing a thread take turns, see FuelMeter). */
+  resumedAt = performance.now();
+
+  /**
+   * Guests sharing a thread: the thread's CPU clock counts all of them, so run time is wall time minus
+   * the time this guest was suspended (its waits and the other guests' turns).
+   */
+  shared(): void {
+    this.fd = -1;
+  }
+
+  /** A suspension that began at `since` is over. */
+  resumed(since: number): void {
+    const now = performance.now();
+    this.blockedMs += now - since;
+    this.resumedAt = now;
+  }
   private fd: number | undefined;
   private baseNs = 0;
   private readonly buf = Buffer.alloc(96);

@@ -2,9 +2,10 @@
 // once. Each guest's host calls that must wait suspend only that guest (engine/suspend.ts,
 // ChannelClient.suspending); the thread runs the others meanwhile. Messages carry the guest's id.
 //
-// Not done yet (see the session 4 closing note): CPU limits (the fuel meter's throttle still sleeps
-// the thread, and its clock is the thread's, not the guest's), a time slice for guests that never
-// make a host call, stopping one guest (today: the whole worker), exec/stdin streams.
+// Turns: a metered guest yields at its out_of_fuel check-in once it has run TURN_MS (fuel-meter.ts),
+// a CPU-limited one is suspended while throttled; its run time is wall time minus its suspensions.
+// Not done yet (see the session 4 closing note): stopping one guest (today: the whole worker),
+// exec/stdin streams, unmetered images (they could never be made to yield: they keep a worker).
 import { parentPort } from 'node:worker_threads';
 import { ChannelClient, USAGE } from './rpc-channel.js';
 import { WasiGuest, ProcExit } from './wasi-guest.js';
@@ -28,6 +29,7 @@ async function run(msg: SharedRunMessage): Promise<void> {
   const send = (m: WorkerMessage, transfer?: ArrayBuffer[]) => port.postMessage({ ...m, id: msg.id }, transfer ?? []);
   const ch = new ChannelClient(msg.sab);
   ch.suspending = true;
+  ch.clock.shared();
   const guest = new WasiGuest(
     { args: msg.args, env: msg.env, stdin: msg.stdin, output: (fd, bytes) => send({ type: 'log', fd, data: bytes }, [bytes.buffer as ArrayBuffer]) },
     ch,
@@ -47,8 +49,10 @@ async function run(msg: SharedRunMessage): Promise<void> {
   let meter: FuelMeter | undefined;
   const host: WebAssembly.ModuleImports = {};
   if (msg.fuel) {
-    meter = new FuelMeter(ch.v.usage, ch.v.misc, ch.clock, { ...msg.fuel, cpuMillis: undefined });
+    meter = new FuelMeter(ch.v.usage, ch.v.misc, ch.clock, msg.fuel);
+    meter.suspending = true;
     host[FUEL_IMPORT_NAME] = meter.outOfFuel;
+    suspending.set(`${FUEL_IMPORT_MODULE}\0${FUEL_IMPORT_NAME}`, { params: [], results: [] });
   }
   imports[FUEL_IMPORT_MODULE] = host;
   for (const m of msg.memories ?? []) host[m.name] = new WebAssembly.Memory(m);

@@ -9,7 +9,7 @@ import { Engine, TYPICAL_FUEL_PER_CORE_SECOND, hostedMemories } from './engine/i
 import { enableStackSwitching, importSignatures } from './engine/suspend.js';
 import { HostIo } from './host-io.js';
 import { LoopbackNetwork } from './network.js';
-import { CHANNEL_BYTES, ChannelServer } from './rpc-channel.js';
+import { CHANNEL_BYTES, ChannelServer, USAGE, channelViews } from './rpc-channel.js';
 import { supportedImports } from './sandbox.js';
 import { guestBytes } from './test-guests.js';
 import type { SharedRunMessage, SharedWorkerMessage } from './shared-worker-main.js';
@@ -52,6 +52,60 @@ test('guests of several containers share one worker: each serves HTTP while the 
     for (const g of guests) {
       g.server.close();
       g.io.close();
+    }
+  }
+});
+
+test('a guest that computes without host calls takes turns with its neighbours; a CPU limit suspends it', async () => {
+  enableStackSwitching();
+  const engine = new Engine();
+  const httpd = guestBytes('httpd');
+  const cpu = guestBytes('cpu');
+  const images = { httpd: await engine.compile(httpd, { metered: true, hostMemories: true, supportedImports }), cpu: await engine.compile(cpu, { metered: true, hostMemories: true, supportedImports }) };
+  const worker = new Worker(new URL('./shared-worker-main.js', import.meta.url));
+  const messages: SharedWorkerMessage[] = [];
+  worker.on('message', (m: SharedWorkerMessage) => messages.push(m));
+  await new Promise<void>((r) => worker.once('message', () => r()));
+  const network = new LoopbackNetwork();
+  const hosts: { io: HostIo; server: ChannelServer; sab: SharedArrayBuffer }[] = [];
+  const start = async (id: number, name: 'httpd' | 'cpu', args: string[], cpuMillis?: number, listen = false) => {
+    const listeners = listen ? [{ server: await network.listen('127.0.0.1', 0), name: 'http' }] : [];
+    const io = new HostIo([], listeners, network, '127.0.0.1');
+    const sab = new SharedArrayBuffer(CHANNEL_BYTES);
+    const server = new ChannelServer(sab, io.handle);
+    server.start();
+    hosts.push({ io, server, sab });
+    const image = images[name];
+    const msg: SharedRunMessage = {
+      type: 'run', id, module: image.module, sab, args: [name, ...args], env: listen ? ['LISTEN_FDS=1', 'LISTEN_FDNAMES=http', 'LISTEN_FDS_START=3'] : [],
+      memories: hostedMemories(image), startExport: image.startExport, growFailedExport: image.growFailedExport,
+      fuel: { fuelPerCoreSecond: TYPICAL_FUEL_PER_CORE_SECOND, cpuMillis }, signatures: [...importSignatures(name === 'httpd' ? httpd : cpu)],
+    };
+    worker.postMessage(msg);
+    return listeners[0] ? (listeners[0].server.address() as { port: number }).port : 0;
+  };
+  try {
+    await start(0, 'cpu', ['0']); // spins forever, unlimited
+    await start(1, 'cpu', ['0'], 200); // spins forever under limits.cpu 200m
+    const port = await start(2, 'httpd', [], undefined, true);
+    // Were the spinners never to give the thread up, these would time out.
+    for (let i = 1; i <= 5; i++) {
+      const res = await request(`http://127.0.0.1:${port}/t${i}`, { headersTimeout: 5_000, bodyTimeout: 5_000 });
+      assert.equal(await res.body.text(), `hello from wasm: /t${i} (#${i})\n`);
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+    const logs = (id: number) => messages.filter((m) => m.id === id && m.type === 'log').length;
+    assert.ok(logs(0) > 0 && logs(1) > 0, `both spinners progressed (${logs(0)}, ${logs(1)} log chunks)`);
+    const limited = channelViews(hosts[1].sab).usage;
+    const free = channelViews(hosts[0].sab).usage;
+    assert.ok(limited[USAGE.THROTTLED] > 0, 'the limited spinner was throttled');
+    assert.ok(limited[USAGE.FUEL] < free[USAGE.FUEL] / 2, `the limited spinner burnt less: ${limited[USAGE.FUEL]} vs ${free[USAGE.FUEL]}`);
+    assert.deepEqual(messages.filter((m) => m.type === 'exit'), []);
+  } finally {
+    await worker.terminate();
+    for (const h of hosts) {
+      h.server.close();
+      h.io.close();
     }
   }
 });

@@ -197,7 +197,11 @@ export class WasiGuest {
             this.ch.end();
             throw e;
           }
-          return e.ready.then(() => attempt(true));
+          const since = performance.now();
+          return e.ready.then(() => {
+            this.ch.clock.resumed(since);
+            return attempt(true);
+          });
         }
       };
       return attempt(false) as number;
