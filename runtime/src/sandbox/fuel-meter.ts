@@ -10,7 +10,7 @@
 // (throughput ratio 1.0 instead of 0.25). So fuel is what makes the guest check in (grants sized from
 // the guest's own measured fuel rate, so it checks in close to its quota's end), and the guest's
 // CPU time (CpuClock: the worker thread's own CPU clock on Linux) is what is rationed.
-import { USAGE, MISC, CpuClock } from './rpc-channel.js';
+import { USAGE, MISC, CpuClock, type StopSignal } from './rpc-channel.js';
 
 export const CFS_PERIOD_MS = 100;
 /** Longest stretch between check-ins when there is no quota to hit (keeps usage() fresh). */
@@ -74,6 +74,12 @@ export class FuelMeter {
    * the end of a turn return a promise the guest is suspended on, instead of sleeping the thread.
    */
   suspending = false;
+  /** With suspending: the guest's stop signal (its turn ends and throttling waits race it). */
+  stop?: StopSignal;
+
+  private waitFor(p: Promise<void>): Promise<void> {
+    return this.stop ? this.stop.race(p) : p;
+  }
 
   /** The `wasmkube.out_of_fuel` import. */
   readonly outOfFuel = (): void | Promise<void> => {
@@ -97,7 +103,7 @@ export class FuelMeter {
       const boundary = this.clock.t0 + (this.periodIdx + 1) * CFS_PERIOD_MS;
       const before = performance.now();
       if (this.suspending) {
-        return new Promise<void>((r) => setTimeout(r, Math.max(0, boundary - before))).then(() => {
+        return this.waitFor(new Promise<void>((r) => setTimeout(r, Math.max(0, boundary - before)))).then(() => {
           this.throttledMs += performance.now() - before;
           this.clock.resumed(before);
           this.prevRunMs = this.lastRunMs = this.clock.runningMs();
@@ -118,7 +124,7 @@ export class FuelMeter {
     this.refill();
     if (this.suspending && now - this.clock.resumedAt >= TURN_MS) {
       // The turn is over: the other guests of the thread run, then this one goes on.
-      return new Promise<void>((r) => setImmediate(r)).then(() => this.clock.resumed(now));
+      return this.waitFor(new Promise<void>((r) => setImmediate(r))).then(() => this.clock.resumed(now));
     }
   };
 

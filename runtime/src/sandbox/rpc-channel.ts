@@ -137,6 +137,36 @@ export class WouldBlock {
   constructor(readonly ready: Promise<unknown>) {}
 }
 
+/** Thrown into a guest that shares its thread when it is stopped (at the wait it is suspended in). */
+export class Stopped extends Error {
+  constructor() {
+    super('stopped');
+  }
+}
+
+/**
+ * Stopping one guest among several on a thread: a guest can only be stopped while suspended (the
+ * thread runs the stop request between turns), so every wait it is suspended on races this.
+ */
+export class StopSignal {
+  stopped = false;
+  private reject!: (e: Error) => void;
+  private readonly promise = new Promise<never>((_, reject) => (this.reject = reject));
+  constructor() {
+    this.promise.catch(() => undefined);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.reject(new Stopped());
+  }
+
+  /** `wait`, unless the guest is stopped first. */
+  race<T>(wait: Promise<T>): Promise<T> {
+    return Promise.race([wait, this.promise]);
+  }
+}
+
 /** One completed call of the current host-function invocation, kept for its re-runs. */
 type JournalEntry =
   | { kind: 'call'; op: number; results: Float64Array; data: Uint8Array }
@@ -154,6 +184,8 @@ export class ChannelClient {
   private seq = 0;
   readonly clock = new CpuClock();
   suspending = false;
+  /** With suspending: stops this guest at its current wait. */
+  readonly stop = new StopSignal();
   private journal: JournalEntry[] = [];
   private replayAt = 0;
   /** The request sent before the last WouldBlock, answered or not yet. */

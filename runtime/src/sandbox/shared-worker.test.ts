@@ -56,7 +56,7 @@ test('guests of several containers share one worker: each serves HTTP while the 
   }
 });
 
-test('a guest that computes without host calls takes turns with its neighbours; a CPU limit suspends it', async () => {
+test('a guest that computes without host calls takes turns with its neighbours; a CPU limit suspends it; one guest stops alone', async () => {
   enableStackSwitching();
   const engine = new Engine();
   const httpd = guestBytes('httpd');
@@ -100,6 +100,25 @@ test('a guest that computes without host calls takes turns with its neighbours; 
     const free = channelViews(hosts[0].sab).usage;
     assert.ok(limited[USAGE.THROTTLED] > 0, 'the limited spinner was throttled');
     assert.ok(limited[USAGE.FUEL] < free[USAGE.FUEL] / 2, `the limited spinner burnt less: ${limited[USAGE.FUEL]} vs ${free[USAGE.FUEL]}`);
+    assert.deepEqual(messages.filter((m) => m.type === 'exit'), []);
+
+    // Stopping one guest stops it alone: first the unlimited spinner, then the server (suspended in poll).
+    const stopped = (id: number) =>
+      new Promise<void>((resolve) => {
+        const check = (m: SharedWorkerMessage) => m.id === id && m.type === 'stopped' && (worker.off('message', check), resolve());
+        worker.on('message', check);
+      });
+    let gone = stopped(0);
+    worker.postMessage({ type: 'stop', id: 0 });
+    await gone;
+    const before = logs(1);
+    const res = await request(`http://127.0.0.1:${port}/after`, { headersTimeout: 5_000, bodyTimeout: 5_000 });
+    assert.equal(await res.body.text(), 'hello from wasm: /after (#6)\n');
+    gone = stopped(2);
+    worker.postMessage({ type: 'stop', id: 2 });
+    await gone;
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(logs(1) > before, 'the limited spinner goes on');
     assert.deepEqual(messages.filter((m) => m.type === 'exit'), []);
   } finally {
     await worker.terminate();

@@ -198,7 +198,7 @@ export class WasiGuest {
             throw e;
           }
           const since = performance.now();
-          return e.ready.then(() => {
+          return this.ch.stop.race(e.ready).then(() => {
             this.ch.clock.resumed(since);
             return attempt(true);
           });
