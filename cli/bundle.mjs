@@ -4,7 +4,7 @@
 //
 // Layout rules the code relies on:
 // - The sandbox spawns its workers from `new URL('./worker-main.js', import.meta.url)` (and
-//   './calibrate-worker.js'): those are entry points here with the same names, and every chunk sits
+//   './shared-worker-main.js', './calibrate-worker.js'): those are entry points here with the same names, and every chunk sits
 //   beside them (no chunk subfolder), so the URL resolves wherever the code ended up.
 // - Dynamic imports (the commands, the runtime, hono) stay lazy: code splitting makes them chunks.
 // - classic-level is native and jco is large and lazy: both are loaded from node_modules.
@@ -20,6 +20,7 @@ await build({
   entryPoints: {
     main: here('./dist/main.js'),
     'worker-main': here('../runtime/dist/sandbox/worker-main.js'),
+    'shared-worker-main': here('../runtime/dist/sandbox/shared-worker-main.js'),
     'calibrate-worker': here('../runtime/dist/sandbox/engine/calibrate-worker.js'),
   },
   outdir,

@@ -21,6 +21,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(REPO, 'cli/dist/bundle/main.js');
+// As `npm start` and the `wasmkube` bin run it: Node 20 shares worker threads between guests only with it.
+const NODE_FLAGS = ['--experimental-wasm-stack-switching'];
 const SAMPLES = join(REPO, 'sample-pods/manifests');
 
 function rssMb(pid: number): number {
@@ -46,7 +48,7 @@ async function runningContainers(client: KubeClient): Promise<number> {
 /** `up` without manifests: the RSS of the control plane and one node with nothing running but its warm worker. */
 async function idleRssWithoutPods(): Promise<number> {
   const dataDir = await mkdtemp(join(tmpdir(), 'wk-up-bench-'));
-  const child = spawn(process.execPath, [CLI, 'up', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'up', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
   try {
@@ -70,7 +72,7 @@ async function upOnce(measureRss: boolean): Promise<UpRun> {
   const args = [CLI, 'up', '--port', '0', '--data-dir', dataDir];
   if (existsSync(SAMPLES)) args.push('--apply', SAMPLES);
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
   const deadline = Date.now() + 60_000;

@@ -1,5 +1,7 @@
-#!/usr/bin/env node
-// The `wasmkube` command.
+#!/usr/bin/env -S node --experimental-wasm-stack-switching
+// The `wasmkube` command. The V8 flag lets Node 20 run several containers' guests on one worker
+// thread (runtime/src/sandbox/shared-workers.ts); it only works from the command line, and Node 24
+// (which has the final API on by default) accepts it.
 
 // Commands are imported when used: `wasmkube version` or `--help` need not load the control plane.
 import { UsageError } from './usage.js';

@@ -6,6 +6,7 @@ export type { ContainerUsage } from './sandbox/container.js';
 export type { ExitStatus, ExitReason } from './sandbox/exit-status.js';
 export type { Mount } from './sandbox/host-io.js';
 export type { CompiledImage } from './sandbox/engine/index.js';
+export { stackSwitching } from './sandbox/engine/suspend.js';
 export { LoopbackNetwork } from './sandbox/network.js';
 export type { PodNetwork } from './sandbox/network.js';
 export { ClusterNetwork, TUNNEL_ANNOTATION } from './network/index.js';

@@ -81,6 +81,10 @@ export async function up(argv: string[]): Promise<number> {
   }
   if (!applyDir) applied();
   if (stopping) return new Promise<number>(() => undefined);
+  const { stackSwitching } = await import('@wasmkube/runtime');
+  if (!stackSwitching()) {
+    say('note: each container runs on a worker thread of its own (~9 MB each); node --experimental-wasm-stack-switching (as npm start and the wasmkube command run it) lets them share');
+  }
 
   try {
     if (applyDir) {

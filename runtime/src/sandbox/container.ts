@@ -1,11 +1,11 @@
 // One running container: its worker, its main-thread I/O host, its log. Created by Sandbox.start().
-import type { Worker } from 'node:worker_threads';
 import type net from 'node:net';
 import { ChannelServer, USAGE, channelViews } from './rpc-channel.js';
 import type { HostIo } from './host-io.js';
 import type { OutputSink } from './stdio-sink.js';
 import type { WorkerMessage } from './worker-protocol.js';
 import { exitStatusOf, type ExitStatus } from './exit-status.js';
+import type { GuestThread } from './shared-workers.js';
 
 export interface ContainerUsage {
   /** CPU used over the recent window (≈10 s), in nanocores as metrics-server reports. */
@@ -43,7 +43,7 @@ export class Container {
 
   constructor(
     readonly id: string,
-    private readonly worker: Worker,
+    private readonly worker: GuestThread,
     private readonly server: ChannelServer,
     private readonly io: HostIo,
     private readonly log: OutputSink,
@@ -61,7 +61,7 @@ export class Container {
     this.sampler = setInterval(() => this.sample(), 1000);
     this.sampler.unref();
     worker.on('message', (m: WorkerMessage) => this.onMessage(m));
-    worker.on('error', (err) => this.finish({ exitCode: 128, reason: 'Error', message: `sandbox worker failed: ${err.message}`, startedAt: this.startedAt, finishedAt: new Date() }));
+    worker.on('error', (err: Error) => this.finish({ exitCode: 128, reason: 'Error', message: `sandbox worker failed: ${err.message}`, startedAt: this.startedAt, finishedAt: new Date() }));
     worker.on('exit', () => {
       // Only reached without an exit message when terminated by stop() or if the worker crashed.
       this.finish(this.killed
@@ -95,7 +95,7 @@ export class Container {
     this.io.close();
     for (const l of this.listeners) l.close();
     this.log.close();
-    // The worker ran a guest: it is never reused.
+    // A dedicated worker ran a guest: it is never reused (a shared one just lets the guest go).
     void this.worker.terminate();
     this.resolveRunning();
     this.resolveExit(status);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import http from 'node:http';
 import { request } from 'undici';
 import { Sandbox } from './sandbox.js';
+import { stackSwitching } from './engine/suspend.js';
 import { assembleWat, guest, guestBytes, watGuest } from './test-guests.js';
 import { parseRecord } from './log-reader.js';
 
@@ -294,6 +295,31 @@ test('engine images: C memory bomb OOMKilled at limits.memory, C loop stopped by
 
 });
 
+test('metered containers share a worker thread: a spinner does not starve a server, and each stops alone', { skip: stackSwitching() ? false : 'no WebAssembly stack switching in this process' }, async () => {
+  const local = new Sandbox({ logDir: path.join(tmp, 'logs'), fuelPerCoreSecond: 1e10, sharedWorkers: true });
+  try {
+    const threads = () => fs.readdirSync('/proc/self/task').length;
+    const ip = nextIp();
+    const images = { httpd: await local.compile(guestBytes('httpd')), cpu: await local.compile(guestBytes('cpu')) };
+    const web = await local.start({ id: 'shared-web', image: images.httpd, listenPorts: [{ name: 'http', port: 0, ip }] });
+    await web.running;
+    const before = threads();
+    const spin = await local.start({ id: 'shared-spin', image: images.cpu, args: ['cpu', '0'] });
+    await spin.running;
+    // The second guest got no thread of its own: it runs on the first one's worker.
+    assert.equal(threads(), before);
+    const get = async (p: string) => (await request(`http://${ip}:${web.listening[0].port}${p}`, { headersTimeout: 5_000 })).body.text();
+    assert.equal(await get('/a'), 'hello from wasm: /a (#1)\n');
+    const st = await spin.stop(0);
+    assert.deepEqual([st.reason, st.exitCode], ['Killed', 137]);
+    assert.equal(await get('/b'), 'hello from wasm: /b (#2)\n');
+    assert.equal(web.finished, false);
+    assert.deepEqual([(await web.stop(0)).reason], ['Killed']);
+  } finally {
+    await local.close();
+  }
+});
+
 test('prepare compiles an image ahead (what a node does with its first image) and never rejects', async () => {
   const before = sb.engine.cachedImages;
   await sb.prepare(guestBytes('cpu'));
@@ -374,12 +400,13 @@ test('non-blocking connection: recv EAGAIN, poll for input, recv/send, peer clos
 });
 
 test('a start that waits for a worker while the sandbox closes fails, and leaves no worker, socket or log open', async () => {
-  const local = new Sandbox({ poolSize: 0, logDir: path.join(tmp, 'logs'), fuelPerCoreSecond: 1e10 });
+  const local = new Sandbox({ poolSize: 0, logDir: path.join(tmp, 'logs'), fuelPerCoreSecond: 1e10, sharedWorkers: false });
   const ip = nextIp();
   const starting = local.start({ id: 'late', image: await guest('httpd'), listenPorts: [{ port: 18080, ip }] });
+  const failed = assert.rejects(starting, /container late: the worker pool is closed/);
   await new Promise((r) => setImmediate(r)); // the start now waits for a worker to spawn
   await local.close();
-  await assert.rejects(starting, /container late: the worker pool is closed/);
+  await failed;
   assert.equal(local.pool.idle, 0);
   // The pod's port is free again: nothing of the start outlived the sandbox.
   const s = http.createServer();

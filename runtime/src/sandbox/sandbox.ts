@@ -16,6 +16,8 @@ import { FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from './fuel-abi.js';
 import type { RunMessage } from './worker-protocol.js';
 import { Engine, TYPICAL_FUEL_PER_CORE_SECOND, calibrateFuelInWorker, hostedMemories, type CompiledImage } from './engine/index.js';
 import { WASI_FUNCTIONS } from './wasi-guest.js';
+import { SharedWorkers, type SharedGuest } from './shared-workers.js';
+import { stackSwitching } from './engine/suspend.js';
 
 /** What this host provides to guests: our preview1 functions and the WasmEdge socket extension. */
 export function supportedImports(module: string, name: string, kind: string): boolean {
@@ -78,6 +80,11 @@ export interface SandboxOptions {
   calibrationDelayMs?: number;
   /** Shares a compile cache with other users; a new Engine otherwise. */
   engine?: Engine;
+  /**
+   * Metered guests share worker threads (shared-workers.ts). Default: when this process can suspend
+   * guests — Node 24, or Node 20 started with --experimental-wasm-stack-switching.
+   */
+  sharedWorkers?: boolean;
 }
 
 export interface SandboxCompileOptions {
@@ -97,6 +104,7 @@ export function isFuelMetered(module: WebAssembly.Module): boolean {
 
 export class Sandbox {
   readonly pool: WorkerPool;
+  private readonly shared?: SharedWorkers;
   readonly network: PodNetwork;
   readonly engine: Engine;
   fuelPerCoreSecond: number;
@@ -106,7 +114,9 @@ export class Sandbox {
   private calibration?: NodeJS.Timeout;
 
   constructor(opts: SandboxOptions = {}) {
-    this.pool = new WorkerPool(opts.poolSize ?? 2);
+    this.shared = opts.sharedWorkers ?? stackSwitching() !== undefined ? new SharedWorkers() : undefined;
+    // With shared workers, a worker of its own is for the odd bare or unmetered module: none waits warm.
+    this.pool = new WorkerPool(this.shared ? 0 : (opts.poolSize ?? 2));
     this.network = opts.network ?? new LoopbackNetwork();
     this.logDir = opts.logDir ?? path.resolve('logs');
     this.engine = opts.engine ?? new Engine();
@@ -184,14 +194,22 @@ export class Sandbox {
     const sab = new SharedArrayBuffer(CHANNEL_BYTES);
     const server = new ChannelServer(sab, io.handle);
     const log = o.stdio && (o.stdio.stdout || o.stdio.stderr) ? new StreamSink(o.stdio) : new LogWriter(o.logPath ?? path.join(this.logDir, `${o.id}.log`));
-    let worker: Worker;
+    // A metered guest compiled by the engine shares a worker when this process can suspend guests
+    // (shared-workers.ts); a bare module, or one that could never be made to yield, gets its own.
+    const shared = this.shared && image?.metered ? this.shared : undefined;
+    let worker: Worker | undefined;
+    let guest: SharedGuest | undefined;
     try {
-      worker = await this.pool.take();
-      // close() may have run while this start waited for a worker: nothing of the start may outlive
-      // the sandbox (a running guest's worker would keep the process alive).
-      if (this.closed) {
-        void worker.terminate();
-        throw new Error('the sandbox is closed');
+      if (shared) guest = shared.place();
+      else {
+        worker = await this.pool.take();
+        // close() may have run while this start waited for a worker: nothing of the start may outlive
+        // the sandbox (a running guest's worker would keep the process alive).
+        if (this.closed) {
+          void worker.terminate();
+          throw new Error('the sandbox is closed');
+        }
+        worker.ref();
       }
     } catch (err) {
       io.close();
@@ -199,8 +217,7 @@ export class Sandbox {
       log.close();
       throw new Error(`container ${o.id}: ${(err as Error).message}`);
     }
-    worker.ref();
-    const c = new Container(o.id, worker, server, io, log, listeners, names, sab);
+    const c = new Container(o.id, (guest ?? worker)!, server, io, log, listeners, names, sab);
     this.containers.add(c);
     void c.exited.then(() => this.containers.delete(c));
     server.start();
@@ -213,7 +230,8 @@ export class Sandbox {
       growFailedExport: image?.growFailedExport,
       fuel: metered ? { fuelPerCoreSecond: this.fuelPerCoreSecond, cpuMillis: limits.cpuMillis, budget: limits.fuelBudget } : undefined,
     };
-    worker.postMessage(msg);
+    if (guest) guest.run(msg, image!.importSignatures);
+    else worker!.postMessage(msg);
     return c;
   }
 
@@ -223,5 +241,6 @@ export class Sandbox {
     clearTimeout(this.calibration);
     await Promise.all([...this.containers].map((c) => c.stop(0)));
     await this.pool.close();
+    await this.shared?.close();
   }
 }

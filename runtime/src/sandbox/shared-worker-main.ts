@@ -9,8 +9,9 @@
 // Sandbox placing containers here; unmetered images could never be made to yield: they keep a worker.
 import { parentPort } from 'node:worker_threads';
 import { ChannelClient, Stopped, USAGE } from './rpc-channel.js';
-import { WasiGuest, ProcExit } from './wasi-guest.js';
-import { FuelMeter, FuelExhausted } from './fuel-meter.js';
+import { WasiGuest } from './wasi-guest.js';
+import { exitOf, withMemory, type ExitMessage } from './guest-exit.js';
+import { FuelMeter } from './fuel-meter.js';
 import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from './fuel-abi.js';
 import { instantiateSuspending, type ImportSignature } from './engine/suspend.js';
 import type { RunMessage, WorkerMessage } from './worker-protocol.js';
@@ -68,36 +69,40 @@ async function run(msg: SharedRunMessage): Promise<void> {
   try {
     g = instantiateSuspending(msg.module, imports, suspending);
   } catch (err) {
+    guests.delete(msg.id);
     send({ type: 'exit', at: Date.now(), startError: (err as Error).message, memoryBytes: 0 });
     return;
   }
-  const memory = g.instance.exports.memory as WebAssembly.Memory;
+  const memory = g.instance.exports.memory as WebAssembly.Memory | undefined;
+  if (!memory || typeof g.instance.exports._start !== 'function') {
+    guests.delete(msg.id);
+    send({ type: 'exit', at: Date.now(), startError: `module exports no ${memory ? '_start' : 'memory'}: not a WASI command`, memoryBytes: 0 });
+    return;
+  }
   guest.memory = memory;
   const fuelGlobal = g.instance.exports[FUEL_GLOBAL_EXPORT];
   if (meter && fuelGlobal instanceof WebAssembly.Global) meter.attach(fuelGlobal);
   ch.v.usage[USAGE.RUNNING] = 1;
   send({ type: 'started', at: Date.now() });
-  let result: WorkerMessage & { type: 'exit' };
+  let result: ExitMessage;
   try {
     if (msg.startExport) await g.call(msg.startExport);
     await g.call('_start');
-    result = { type: 'exit', at: 0, code: 0, memoryBytes: 0 };
+    result = exitOf(undefined);
   } catch (err) {
     guests.delete(msg.id);
     if (err instanceof Stopped || ch.stop.stopped) {
       port.postMessage({ type: 'stopped', id: msg.id });
       return;
     }
-    if (err instanceof ProcExit) result = { type: 'exit', at: 0, code: err.code, memoryBytes: 0 };
-    else if (err instanceof FuelExhausted) result = { type: 'exit', at: 0, fuelExhausted: true, trap: err.message, memoryBytes: 0 };
-    else if (err instanceof WebAssembly.RuntimeError) result = { type: 'exit', at: 0, trap: err.message, memoryBytes: 0 };
-    else result = { type: 'exit', at: 0, trap: `host error: ${err instanceof Error ? err.message : String(err)}`, memoryBytes: 0 };
+    result = exitOf(err);
   }
   guests.delete(msg.id);
   meter?.account();
+  ch.v.usage[USAGE.MEMORY] = memory.buffer.byteLength;
+  ch.v.usage[USAGE.CPU_NS] = ch.clock.runningMs() * 1e6;
   ch.v.usage[USAGE.RUNNING] = 0;
-  result.memoryBytes = memory.buffer.byteLength;
-  result.at = Date.now();
+  withMemory(result, msg, memory, g.instance.exports);
   send(result);
 }
 

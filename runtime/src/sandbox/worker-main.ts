@@ -4,19 +4,15 @@
 import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { ChannelClient, USAGE } from './rpc-channel.js';
-import { WasiGuest, ProcExit } from './wasi-guest.js';
-import { FuelMeter, FuelExhausted } from './fuel-meter.js';
+import { WasiGuest } from './wasi-guest.js';
+import { exitOf, withMemory, type ExitMessage } from './guest-exit.js';
+import { FuelMeter } from './fuel-meter.js';
 import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from './fuel-abi.js';
 import type { RunMessage, WorkerMessage } from './worker-protocol.js';
 import { E } from './wasi-abi.js';
 
 const port = parentPort!;
 const send = (m: WorkerMessage, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
-
-/** Headroom under the cap within which a failed allocation is taken as out-of-memory. */
-function nearCap(bytes: number, cap: number): boolean {
-  return bytes + Math.max(1 << 20, Math.min(cap / 8, 16 << 20)) >= cap;
-}
 
 function run(msg: RunMessage): void {
   const ch = new ChannelClient(msg.sab);
@@ -77,28 +73,19 @@ function run(msg: RunMessage): void {
   ch.v.usage[USAGE.RUNNING] = 1;
   send({ type: 'started', at: Date.now() });
 
-  let result: WorkerMessage & { type: 'exit' };
+  let result: ExitMessage;
   try {
     if (msg.startExport) (instance.exports[msg.startExport] as () => void)();
     start();
-    result = { type: 'exit', at: 0, code: 0, memoryBytes: 0 };
+    result = exitOf(undefined);
   } catch (err) {
-    if (err instanceof ProcExit) result = { type: 'exit', at: 0, code: err.code, memoryBytes: 0 };
-    else if (err instanceof FuelExhausted) result = { type: 'exit', at: 0, fuelExhausted: true, trap: err.message, memoryBytes: 0 };
-    else if (err instanceof WebAssembly.RuntimeError) result = { type: 'exit', at: 0, trap: err.message, memoryBytes: 0 };
-    else if (err instanceof RangeError && /call stack/i.test(err.message)) result = { type: 'exit', at: 0, trap: 'call stack exhausted', memoryBytes: 0 };
-    else result = { type: 'exit', at: 0, trap: `host error: ${err instanceof Error ? err.message : String(err)}`, memoryBytes: 0 };
+    result = exitOf(err);
   }
   meter?.account();
-  const bytes = memory.buffer.byteLength;
-  ch.v.usage[USAGE.MEMORY] = bytes;
+  ch.v.usage[USAGE.MEMORY] = memory.buffer.byteLength;
   ch.v.usage[USAGE.CPU_NS] = ch.clock.runningMs() * 1e6;
   ch.v.usage[USAGE.RUNNING] = 0;
-  result.memoryBytes = bytes;
-  result.at = Date.now();
-  if (msg.memoryBytes !== undefined) result.nearMemoryCap = nearCap(bytes, msg.memoryBytes);
-  const grow = msg.growFailedExport ? instance.exports[msg.growFailedExport] : undefined;
-  if (grow instanceof WebAssembly.Global) result.growFailed = Number(grow.value) !== 0;
+  withMemory(result, msg, memory, instance.exports);
   send(result);
 }
 

@@ -11,6 +11,7 @@ import { cappedMaximumPages, instrument, type MemoryInfo } from './instrument.js
 import { FUEL_IMPORT_MODULE } from '../fuel-abi.js';
 import { useOptimizingTier } from './tier.js';
 import { checkImports, validateBinary, type ExportDescriptor, type ImportDescriptor, type SupportedImports } from './validate.js';
+import { importSignatures, type ImportSignature } from './suspend.js';
 
 export interface CompileOptions {
   /**
@@ -47,6 +48,8 @@ export interface CompiledImage {
   startExport?: string;
   /** Exported i32 global set to 1 by a failed memory.grow (only with a memory limit). */
   growFailedExport?: string;
+  /** Signatures of the function imports (importKey → signature): what a guest sharing a thread needs to suspend in them. */
+  importSignatures: [string, ImportSignature][];
   originalSize: number;
   instrumentedSize: number;
   /** Time spent validating + instrumenting + compiling, ms. */
@@ -148,6 +151,7 @@ export class Engine {
       memories: out.memories,
       startExport: out.startExport,
       growFailedExport: out.growFailedExport,
+      importSignatures: [...importSignatures(out.bytes)],
       originalSize: bytes.length,
       instrumentedSize: out.bytes.length,
       compileMs: performance.now() - t0,

@@ -372,7 +372,7 @@ test('hosted memories: the module imports its memories, the host makes them with
     const out = instrument(bytes, { metered: isMetered, hostMemories: true });
     assert.deepEqual(out.memories, [{ importedFrom: { module: FUEL_IMPORT_MODULE, name: 'memory0' }, initialPages: 1, maximumPages: 100, shared: false, memory64: false }]);
     const module = new WebAssembly.Module(out.bytes);
-    assert.deepEqual(WebAssembly.Module.imports(module).filter((i) => i.kind === 'memory'), [{ module: FUEL_IMPORT_MODULE, name: 'memory0', kind: 'memory' }]);
+    assert.deepEqual(WebAssembly.Module.imports(module).filter((i) => i.kind === 'memory').map(({ module, name, kind }) => ({ module, name, kind })), [{ module: FUEL_IMPORT_MODULE, name: 'memory0', kind: 'memory' }]);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 3 });
     const inst = new WebAssembly.Instance(module, { [FUEL_IMPORT_MODULE]: { [FUEL_IMPORT_NAME]: () => {}, memory0: memory } });
     const e = inst.exports as Record<string, any>;

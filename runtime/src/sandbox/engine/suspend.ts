@@ -4,9 +4,9 @@
 //
 //  - Node 24 (V8 13.6) ships the final API: `new WebAssembly.Suspending(fn)` for an import and
 //    `WebAssembly.promising(export)` for the entry point. Nothing else is needed.
-//  - Node 20 (V8 11.3) has the first version behind --experimental-wasm-stack-switching (set at run
-//    time on the main thread, it is there in every worker created afterwards; not in the main
-//    thread's own context, which exists already). Its suspender is an explicit externref: a
+//  - Node 20 (V8 11.3) has the first version behind --experimental-wasm-stack-switching, which must be
+//    on the command line: set at run time (v8.setFlagsFromString) it reaches only contexts created
+//    afterwards, and after some module loading the process segfaults (measured). Its suspender is an explicit externref: a
 //    suspending import takes it as its first parameter and the promising export receives it first.
 //    Guests are not rewritten for that: a small generated trampoline module keeps the suspender in a
 //    global, gives the guest shims with its own import types that pass it on, and enters the guest's
@@ -15,7 +15,6 @@
 // Measured (FACTS, session 4): suspend + resume 0.5–0.6 µs on Node 20; an import that returns a
 // plain value does not suspend (0.007 µs per call); a parked instance costs next to no memory.
 
-import v8 from 'node:v8';
 import { Writer } from './bytes.js';
 import { decodeModule, readImports, readTypes } from './module.js';
 
@@ -36,15 +35,6 @@ export function stackSwitching(): StackSwitching | undefined {
   if (typeof WA.Suspending === 'function' && typeof WA.promising === 'function') return 'jspi';
   if (typeof WA.Function === 'function' && typeof WA.Suspender === 'function') return 'legacy';
   return undefined;
-}
-
-/**
- * Turns on Node 20's stack switching for the workers created from now on (process-wide V8 flag).
- * Harmless where the final API exists.
- */
-export function enableStackSwitching(): void {
-  if (stackSwitching() === 'jspi') return;
-  v8.setFlagsFromString('--experimental-wasm-stack-switching');
 }
 
 /** A function import's signature as value-type bytes (0x7f i32, 0x7e i64, 0x7d f32, 0x7c f64, 0x6f externref, 0x70 funcref). */
@@ -101,7 +91,7 @@ export interface SuspendingInstance {
  */
 export function instantiateSuspending(module: WebAssembly.Module, imports: WebAssembly.Imports, suspending: Map<string, ImportSignature>): SuspendingInstance {
   const mode = stackSwitching();
-  if (!mode) throw new Error('this thread has no WebAssembly stack switching (Node 24, or Node 20 with enableStackSwitching() before the worker started)');
+  if (!mode) throw new Error('this thread has no WebAssembly stack switching (Node 24, or Node 20 started with --experimental-wasm-stack-switching)');
   const linked: WebAssembly.Imports = {};
   for (const [mod, fields] of Object.entries(imports)) linked[mod] = { ...fields };
   const wrapped = [...suspending].filter(([key]) => {
