@@ -220,17 +220,7 @@ export class ChannelClient {
   call(op: number, args: readonly number[], data?: Uint8Array): number {
     if (this.suspending) return this.callSuspending(op, args, data);
     const { ctrl, results } = this.v;
-    for (let i = 0; i < args.length; i++) this.v.args[i] = args[i];
-    let len = 0;
-    if (data) {
-      len = Math.min(data.length, DATA_SIZE);
-      this.v.data.set(data.subarray(0, len));
-    }
-    ctrl[CTRL.OP] = op;
-    ctrl[CTRL.DATA_LEN] = len;
-    const seq = ++this.seq;
-    Atomics.store(ctrl, CTRL.REQ_SEQ, seq);
-    Atomics.notify(ctrl, CTRL.REQ_SEQ);
+    const seq = this.send(op, args, data);
     // Bounded by the main thread answering; if the agent dies the worker dies with it.
     const t0 = performance.now();
     for (;;) {
@@ -261,24 +251,28 @@ export class ChannelClient {
       this.replayAt++;
       return results[0];
     }
-    if (!this.pending) {
-      for (let i = 0; i < args.length; i++) this.v.args[i] = args[i];
-      let len = 0;
-      if (data) {
-        len = Math.min(data.length, DATA_SIZE);
-        this.v.data.set(data.subarray(0, len));
-      }
-      ctrl[CTRL.OP] = op;
-      ctrl[CTRL.DATA_LEN] = len;
-      const seq = ++this.seq;
-      this.pending = { seq, op };
-      Atomics.store(ctrl, CTRL.REQ_SEQ, seq);
-      Atomics.notify(ctrl, CTRL.REQ_SEQ);
-    }
+    this.pending ??= { seq: this.send(op, args, data), op };
     const resp = Atomics.load(ctrl, CTRL.RESP_SEQ);
     if (resp === this.pending.seq) return this.callSuspending(op, args, data); // answered already
     const w = waitAsync(ctrl, CTRL.RESP_SEQ, resp);
     throw new WouldBlock(w.async ? w.value : Promise.resolve());
+  }
+
+  /** Writes a request into the channel and wakes the main thread; returns its sequence number. */
+  private send(op: number, args: readonly number[], data?: Uint8Array): number {
+    const { ctrl } = this.v;
+    for (let i = 0; i < args.length; i++) this.v.args[i] = args[i];
+    let len = 0;
+    if (data) {
+      len = Math.min(data.length, DATA_SIZE);
+      this.v.data.set(data.subarray(0, len));
+    }
+    ctrl[CTRL.OP] = op;
+    ctrl[CTRL.DATA_LEN] = len;
+    const seq = ++this.seq;
+    Atomics.store(ctrl, CTRL.REQ_SEQ, seq);
+    Atomics.notify(ctrl, CTRL.REQ_SEQ);
+    return seq;
   }
 
   /** Length of the response payload the main thread put in the data region. */

@@ -1,12 +1,12 @@
-// PROTOTYPE (branch shared-workers): entry point of a worker that runs many containers' guests at
-// once. Each guest's host calls that must wait suspend only that guest (engine/suspend.ts,
+// Entry point of a worker that runs many containers' guests at once (shared-workers.ts places them).
+// A guest's host call that must wait suspends only that guest (engine/suspend.ts,
 // ChannelClient.suspending); the thread runs the others meanwhile. Messages carry the guest's id.
 //
-// Turns: a metered guest yields at its out_of_fuel check-in once it has run TURN_MS (fuel-meter.ts),
+// Turns: a metered guest yields at its out_of_fuel check-in once it has run TURN_MS (fuel-meter.ts);
 // a CPU-limited one is suspended while throttled; its run time is wall time minus its suspensions.
 // Stopping one guest: it is suspended whenever this thread reads messages, and the wait it is
-// suspended on rejects with Stopped (StopSignal). Not done yet (see the session 4 closing note): the
-// Sandbox placing containers here; unmetered images could never be made to yield: they keep a worker.
+// suspended on rejects with Stopped (StopSignal). Unmetered modules could never be made to yield:
+// they are never placed here.
 import { parentPort } from 'node:worker_threads';
 import { ChannelClient, Stopped, USAGE } from './rpc-channel.js';
 import { WasiGuest } from './wasi-guest.js';

@@ -1,4 +1,4 @@
-// PROTOTYPE (branch shared-workers): several containers' guests on ONE worker thread, each served by
+// The shared worker itself (shared-worker-main.ts): several containers' guests on ONE worker thread, each served by
 // its own host side (HostIo + ChannelServer on the main thread, as the Sandbox sets them up), each
 // suspended while it waits in accept/poll/recv so that the others run.
 import { test } from 'node:test';
