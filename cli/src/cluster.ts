@@ -38,7 +38,11 @@ export interface ClusterOptions {
   defaultRanges?: boolean;
   /** Restart back-off for containers (tests shorten it); default Kubernetes' 10 s → 5 min. */
   crashBackoff?: BackoffPolicy;
-  /** Warm workers per node (default 1: each idle one holds ~8.5 MB and costs ~30 ms of CPU to spawn). */
+  /**
+   * Warm workers per node when every container runs on a worker of its own (default 1: each idle one
+   * holds ~8.5 MB and costs ~30 ms of CPU to spawn). Where guests share workers (Sandbox
+   * sharedWorkers), the node starts one shared worker instead.
+   */
   poolSize?: number;
   /** Pod network options for every node (egress allowed beyond the cluster, tunnel mode). */
   network?: Pick<ClusterNetworkOptions, 'allowEgress' | 'tunnel' | 'hostProxy'>;
