@@ -101,8 +101,8 @@ export class FuelMeter {
     if (this.periodRunMs >= this.quotaMs) {
       this.throttled++;
       const boundary = this.clock.t0 + (this.periodIdx + 1) * CFS_PERIOD_MS;
-      const before = performance.now();
       if (this.suspending) {
+        const before = this.clock.suspended();
         return this.waitFor(new Promise<void>((r) => setTimeout(r, Math.max(0, boundary - before)))).then(() => {
           this.throttledMs += performance.now() - before;
           this.clock.resumed(before);
@@ -112,6 +112,7 @@ export class FuelMeter {
           this.refill();
         });
       }
+      const before = performance.now();
       // Bounded: ends at the boundary (Atomics.wait may wake early; then wait the rest).
       for (let t = before; t < boundary; t = performance.now()) Atomics.wait(this.misc, MISC.SLEEP, 0, boundary - t);
       const slept = performance.now() - before;
@@ -124,7 +125,8 @@ export class FuelMeter {
     this.refill();
     if (this.suspending && now - this.clock.resumedAt >= TURN_MS) {
       // The turn is over: the other guests of the thread run, then this one goes on.
-      return this.waitFor(new Promise<void>((r) => setImmediate(r))).then(() => this.clock.resumed(now));
+      const since = this.clock.suspended();
+      return this.waitFor(new Promise<void>((r) => setImmediate(r))).then(() => this.clock.resumed(since));
     }
   };
 

@@ -37,20 +37,36 @@ export class CpuClock {
   blockedMs = 0;
   /** When the guest last got its thread back (guests sharing a thread take turns, see FuelMeter). */
   resumedAt = performance.now();
+  /** Guests sharing a thread: the thread's CPU time is summed over this guest's running stretches only. */
+  private sharedThread = false;
+  private stretchStartNs = 0;
+  private runNs = 0;
 
   /**
-   * Guests sharing a thread: the thread's CPU clock counts all of them, so run time is wall time minus
-   * the time this guest was suspended (its waits and the other guests' turns).
+   * This guest shares its thread with others. With `exact` (a CPU-limited guest, whose quota must be
+   * real CPU time) the thread's CPU clock is read at every suspension and resumption (~20 µs each);
+   * otherwise run time is wall time minus this guest's suspensions (its waits and the other guests'
+   * turns), which also counts time the OS gave the thread to nobody: `kubectl top` errs high under
+   * contention.
    */
-  shared(): void {
-    this.fd = -1;
+  shared(exact: boolean): void {
+    this.sharedThread = true;
+    if (!exact) this.fd = -1;
+    else if (this.threadCpu) this.stretchStartNs = this.readNs();
   }
 
-  /** A suspension that began at `since` is over. */
+  /** The guest is suspended (a wait, the end of its turn, throttling): returns when, for resumed(). */
+  suspended(): number {
+    if (this.sharedThread && this.fd !== -1) this.runNs += this.readNs() - this.stretchStartNs;
+    return performance.now();
+  }
+
+  /** The suspension that began at `since` (from suspended()) is over. */
   resumed(since: number): void {
     const now = performance.now();
     this.blockedMs += now - since;
     this.resumedAt = now;
+    if (this.sharedThread && this.fd !== -1) this.stretchStartNs = this.readNs();
   }
   private fd: number | undefined;
   private baseNs = 0;
@@ -64,6 +80,7 @@ export class CpuClock {
 
   runningMs(now = performance.now()): number {
     this.open();
+    if (this.sharedThread && this.fd !== -1) return (this.runNs + this.readNs() - this.stretchStartNs) / 1e6;
     if (this.fd !== -1) {
       const ns = this.readNs();
       if (ns >= 0) return (ns - this.baseNs) / 1e6;

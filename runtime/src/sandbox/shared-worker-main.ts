@@ -36,7 +36,7 @@ async function run(msg: SharedRunMessage): Promise<void> {
   const send = (m: WorkerMessage, transfer?: ArrayBuffer[]) => port.postMessage({ ...m, id: msg.id }, transfer ?? []);
   const ch = new ChannelClient(msg.sab);
   ch.suspending = true;
-  ch.clock.shared();
+  ch.clock.shared(msg.fuel?.cpuMillis !== undefined);
   guests.set(msg.id, ch);
   const guest = new WasiGuest(
     { args: msg.args, env: msg.env, stdin: msg.stdin, output: (fd, bytes) => send({ type: 'log', fd, data: bytes }, [bytes.buffer as ArrayBuffer]) },

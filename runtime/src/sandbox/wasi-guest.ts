@@ -197,7 +197,7 @@ export class WasiGuest {
             this.ch.end();
             throw e;
           }
-          const since = performance.now();
+          const since = this.ch.clock.suspended();
           return this.ch.stop.race(e.ready).then(() => {
             this.ch.clock.resumed(since);
             return attempt(true);
