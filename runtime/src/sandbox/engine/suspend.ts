@@ -6,8 +6,9 @@
 //    `WebAssembly.promising(export)` for the entry point. Nothing else is needed.
 //  - Node 20 (V8 11.3) has the first version behind --experimental-wasm-stack-switching, which must be
 //    on the command line: set at run time (v8.setFlagsFromString) it reaches only contexts created
-//    afterwards, and after some module loading the process segfaults (measured). Its suspender is an explicit externref: a
-//    suspending import takes it as its first parameter and the promising export receives it first.
+//    afterwards, and after some module loading the process segfaults (measured). Its suspender is an
+//    explicit externref: a suspending import takes it as its first parameter and the promising export
+//    receives it first.
 //    Guests are not rewritten for that: a small generated trampoline module keeps the suspender in a
 //    global, gives the guest shims with its own import types that pass it on, and enters the guest's
 //    export through a funcref table.

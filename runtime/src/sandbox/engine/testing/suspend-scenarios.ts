@@ -1,5 +1,5 @@
-// Runs in a worker created after enableStackSwitching() (Node 20's API exists only in contexts made
-// after the flag): the suspend.test.ts scenarios, reported back as one message.
+// The suspend.test.ts scenarios, run on a worker thread as the sandbox runs guests, reported back as
+// one message.
 import { parentPort, workerData } from 'node:worker_threads';
 import { importKey, importSignatures, instantiateSuspending, stackSwitching } from '../suspend.js';
 
