@@ -211,15 +211,9 @@ export class ChannelClient {
     this.v = channelViews(sab);
   }
 
-  /** A host function starts (rerun = false) or runs again after a WouldBlock (rerun = true). */
+  /** A host function starts (rerun = false: a fresh journal) or runs again after a WouldBlock (rerun = true). */
   begin(rerun: boolean): void {
     if (!rerun) this.journal = [];
-    this.replayAt = 0;
-  }
-
-  /** A host function returned: its journal is done with. */
-  end(): void {
-    this.journal = [];
     this.replayAt = 0;
   }
 

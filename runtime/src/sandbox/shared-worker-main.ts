@@ -8,14 +8,11 @@
 // suspended on rejects with Stopped (StopSignal). Unmetered modules could never be made to yield:
 // they are never placed here.
 import { parentPort } from 'node:worker_threads';
-import { ChannelClient, Stopped, USAGE } from './rpc-channel.js';
-import { WasiGuest } from './wasi-guest.js';
-import { exitOf, withMemory, type ExitMessage } from './guest-exit.js';
-import { FuelMeter } from './fuel-meter.js';
-import { FUEL_GLOBAL_EXPORT, FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from './fuel-abi.js';
-import { instantiateSuspending, type ImportSignature } from './engine/suspend.js';
+import { ChannelClient, Stopped } from './rpc-channel.js';
+import { GuestRun, exitOf, type ExitMessage, type Send } from './guest-run.js';
+import { FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME } from './fuel-abi.js';
+import { importKey, instantiateSuspending, type ImportSignature } from './engine/suspend.js';
 import type { RunMessage, WorkerMessage } from './worker-protocol.js';
-import { E } from './wasi-abi.js';
 
 export interface SharedRunMessage extends RunMessage {
   id: number;
@@ -33,77 +30,44 @@ const guests = new Map<number, ChannelClient>();
 const port = parentPort!;
 
 async function run(msg: SharedRunMessage): Promise<void> {
-  const send = (m: WorkerMessage, transfer?: ArrayBuffer[]) => port.postMessage({ ...m, id: msg.id }, transfer ?? []);
+  const send: Send = (m, transfer) => port.postMessage({ ...m, id: msg.id }, transfer ?? []);
   const ch = new ChannelClient(msg.sab);
   ch.suspending = true;
   ch.clock.shared(msg.fuel?.cpuMillis !== undefined);
   guests.set(msg.id, ch);
-  const guest = new WasiGuest(
-    { args: msg.args, env: msg.env, stdin: msg.stdin, output: (fd, bytes) => send({ type: 'log', fd, data: bytes }, [bytes.buffer as ArrayBuffer]) },
-    ch,
-  );
-  const wasi = guest.imports();
-  const imports: WebAssembly.Imports = { wasi_snapshot_preview1: {} };
-  const suspending = new Map<string, ImportSignature>();
-  const signatures = new Map(msg.signatures);
-  for (const imp of WebAssembly.Module.imports(msg.module)) {
-    if (imp.module === 'wasi_snapshot_preview1' && imp.kind === 'function') {
-      (imports.wasi_snapshot_preview1 as Record<string, unknown>)[imp.name] = wasi[imp.name] ?? (() => E.NOSYS);
-      const key = `${imp.module}\0${imp.name}`;
+  try {
+    const r = new GuestRun(msg, ch, send);
+    // Every host function may wait (each channel call does), and so may out_of_fuel (turns, throttling).
+    const signatures = new Map(msg.signatures);
+    const suspending = new Map<string, ImportSignature>();
+    for (const name of r.implemented) {
+      const key = importKey('wasi_snapshot_preview1', name);
       const sig = signatures.get(key);
-      if (wasi[imp.name] && sig) suspending.set(key, sig);
+      if (sig) suspending.set(key, sig);
     }
-  }
-  let meter: FuelMeter | undefined;
-  const host: WebAssembly.ModuleImports = {};
-  if (msg.fuel) {
-    meter = new FuelMeter(ch.v.usage, ch.v.misc, ch.clock, msg.fuel);
-    meter.suspending = true;
-    meter.stop = ch.stop;
-    host[FUEL_IMPORT_NAME] = meter.outOfFuel;
-    suspending.set(`${FUEL_IMPORT_MODULE}\0${FUEL_IMPORT_NAME}`, { params: [], results: [] });
-  }
-  imports[FUEL_IMPORT_MODULE] = host;
-  for (const m of msg.memories ?? []) host[m.name] = new WebAssembly.Memory(m);
-  let g: ReturnType<typeof instantiateSuspending>;
-  try {
-    g = instantiateSuspending(msg.module, imports, suspending);
-  } catch (err) {
-    guests.delete(msg.id);
-    send({ type: 'exit', at: Date.now(), startError: (err as Error).message, memoryBytes: 0 });
-    return;
-  }
-  const memory = g.instance.exports.memory as WebAssembly.Memory | undefined;
-  if (!memory || typeof g.instance.exports._start !== 'function') {
-    guests.delete(msg.id);
-    send({ type: 'exit', at: Date.now(), startError: `module exports no ${memory ? '_start' : 'memory'}: not a WASI command`, memoryBytes: 0 });
-    return;
-  }
-  guest.memory = memory;
-  const fuelGlobal = g.instance.exports[FUEL_GLOBAL_EXPORT];
-  if (meter && fuelGlobal instanceof WebAssembly.Global) meter.attach(fuelGlobal);
-  ch.v.usage[USAGE.RUNNING] = 1;
-  send({ type: 'started', at: Date.now() });
-  let result: ExitMessage;
-  try {
-    if (msg.startExport) await g.call(msg.startExport);
-    await g.call('_start');
-    result = exitOf(undefined);
-  } catch (err) {
-    guests.delete(msg.id);
-    if (err instanceof Stopped || ch.stop.stopped) {
-      port.postMessage({ type: 'stopped', id: msg.id });
-      return;
+    if (r.meter) {
+      r.meter.suspending = true;
+      r.meter.stop = ch.stop;
+      suspending.set(importKey(FUEL_IMPORT_MODULE, FUEL_IMPORT_NAME), { params: [], results: [] });
     }
-    result = exitOf(err);
+    const g = r.start((imports) => instantiateSuspending(msg.module, imports, suspending));
+    if (!g) return;
+    let result: ExitMessage;
+    try {
+      if (msg.startExport) await g.call(msg.startExport);
+      await g.call('_start');
+      result = exitOf(undefined);
+    } catch (err) {
+      if (err instanceof Stopped || ch.stop.stopped) {
+        port.postMessage({ type: 'stopped', id: msg.id });
+        return;
+      }
+      result = exitOf(err);
+    }
+    r.end(result, g.instance.exports);
+  } finally {
+    guests.delete(msg.id);
   }
-  guests.delete(msg.id);
-  meter?.account();
-  ch.v.usage[USAGE.MEMORY] = memory.buffer.byteLength;
-  ch.v.usage[USAGE.CPU_NS] = ch.clock.runningMs() * 1e6;
-  ch.v.usage[USAGE.RUNNING] = 0;
-  withMemory(result, msg, memory, g.instance.exports);
-  send(result);
 }
 
 port.on('message', (msg: SharedWorkerRequest) => {

@@ -17,14 +17,20 @@ import type { SharedRunMessage, SharedWorkerMessage } from './shared-worker-main
 // Node 20 has stack switching only when started with --experimental-wasm-stack-switching (scripts/test.mjs passes it).
 const NO_STACK_SWITCHING = stackSwitching() ? false : 'no WebAssembly stack switching in this process';
 
+/** A shared worker that has said `ready`, and every message it sends from then on. */
+async function sharedWorker(): Promise<{ worker: Worker; messages: SharedWorkerMessage[] }> {
+  const worker = new Worker(new URL('./shared-worker-main.js', import.meta.url));
+  const messages: SharedWorkerMessage[] = [];
+  await new Promise<void>((r) => worker.once('message', () => r()));
+  worker.on('message', (m: SharedWorkerMessage) => messages.push(m));
+  return { worker, messages };
+}
+
 test('guests of several containers share one worker: each serves HTTP while the others wait', { skip: NO_STACK_SWITCHING }, async () => {
   const bytes = guestBytes('httpd');
   const image = await new Engine().compile(bytes, { metered: true, hostMemories: true, supportedImports });
   const signatures = [...importSignatures(bytes)];
-  const worker = new Worker(new URL('./shared-worker-main.js', import.meta.url));
-  const messages: SharedWorkerMessage[] = [];
-  worker.on('message', (m: SharedWorkerMessage) => messages.push(m));
-  await new Promise<void>((r) => worker.once('message', () => r()));
+  const { worker, messages } = await sharedWorker();
   const network = new LoopbackNetwork();
   const guests: { port: number; io: HostIo; server: ChannelServer }[] = [];
   try {
@@ -63,10 +69,7 @@ test('a guest that computes without host calls takes turns with its neighbours; 
   const httpd = guestBytes('httpd');
   const cpu = guestBytes('cpu');
   const images = { httpd: await engine.compile(httpd, { metered: true, hostMemories: true, supportedImports }), cpu: await engine.compile(cpu, { metered: true, hostMemories: true, supportedImports }) };
-  const worker = new Worker(new URL('./shared-worker-main.js', import.meta.url));
-  const messages: SharedWorkerMessage[] = [];
-  worker.on('message', (m: SharedWorkerMessage) => messages.push(m));
-  await new Promise<void>((r) => worker.once('message', () => r()));
+  const { worker, messages } = await sharedWorker();
   const network = new LoopbackNetwork();
   const hosts: { io: HostIo; server: ChannelServer; sab: SharedArrayBuffer }[] = [];
   const start = async (id: number, name: 'httpd' | 'cpu', args: string[], cpuMillis?: number, listen = false) => {

@@ -5,7 +5,7 @@
 // --experimental-wasm-stack-switching.
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { RunMessage, WorkerMessage } from './worker-protocol.js';
+import type { RunMessage } from './worker-protocol.js';
 import type { SharedRunMessage, SharedWorkerMessage, SharedWorkerRequest } from './shared-worker-main.js';
 import type { ImportSignature } from './engine/suspend.js';
 
@@ -33,8 +33,9 @@ class Host {
       if (!g) return;
       if (m.type === 'stopped') g.ended();
       else {
+        // Done before the Container hears of the exit: its terminate() then has nothing left to stop.
+        if (m.type === 'exit') g.finished();
         g.emit('message', m);
-        if (m.type === 'exit') this.release(g);
       }
     });
     const lost = (err?: Error) => {
@@ -93,10 +94,11 @@ export class SharedGuest extends EventEmitter implements GuestThread {
     this.emit('exit');
   }
 
-  /** An exit message was delivered: later terminate() calls have nothing to stop. */
+  /** The guest reported its exit: later terminate() calls have nothing to stop. */
   finished(): void {
     this.done = true;
     clearTimeout(this.backstop);
+    this.host.release(this);
   }
 }
 
@@ -114,7 +116,6 @@ export class SharedWorkers {
     if (this.closed) throw new Error('the sandbox is closed');
     const host = this.hosts.find((h) => h.guests.size < GUESTS_PER_WORKER) ?? this.spawn();
     const g = new SharedGuest(this.nextId++, host);
-    g.on('message', (m: WorkerMessage) => m.type === 'exit' && g.finished());
     host.add(g);
     return g;
   }

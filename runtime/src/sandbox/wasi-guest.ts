@@ -189,14 +189,9 @@ export class WasiGuest {
       const attempt = (rerun: boolean): number | void | Promise<number | void> => {
         this.ch.begin(rerun);
         try {
-          const r = f(...a);
-          this.ch.end();
-          return r;
+          return f(...a);
         } catch (e) {
-          if (!(e instanceof WouldBlock)) {
-            this.ch.end();
-            throw e;
-          }
+          if (!(e instanceof WouldBlock)) throw e;
           const since = this.ch.clock.suspended();
           return this.ch.stop.race(e.ready).then(() => {
             this.ch.clock.resumed(since);
